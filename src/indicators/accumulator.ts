@@ -1,0 +1,33 @@
+/**
+ * The contract between the window engine (src/windows) and the indicators (src/indicators).
+ *
+ * The engine slices time into panes (size = gcd of the pipeline's window sizes and hops) and keeps,
+ * per key and pane, one mutable state per indicator. An event updates exactly one pane; a window's
+ * value is the merge of its panes. So every accumulator must be mergeable: merge(a, b) then result()
+ * equals adding all of a's and b's events to one fresh state.
+ */
+import type { CxEvent, EventType } from '../events/types.js';
+
+export interface IndicatorResult {
+  /** null when the indicator is undefined for the window (e.g. a rate with no denominator). */
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+  /** Number of observations behind the value (means, quantiles). */
+  samples?: number;
+  /** For sketch-based indicators: quantile → value, e.g. { p50: 120, p90: 480, p99: 900 }. */
+  quantiles?: Record<string, number>;
+}
+
+export interface IndicatorAccumulator<S = unknown> {
+  /** Output name (the definition's name, usually its id). */
+  readonly name: string;
+  /** Event types this accumulator reads; the engine skips calling add() for others. */
+  readonly eventTypes: readonly EventType[];
+  create(): S;
+  /** Adds one event in place. Returns nothing; filtering by the definition's predicate happens before. */
+  add(state: S, event: CxEvent): void;
+  /** Merges `from` into `into` in place; `from` is not used afterwards by the caller. */
+  merge(into: S, from: S): void;
+  result(state: S): IndicatorResult;
+}
