@@ -10,6 +10,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Starts Kafka and ClickHouse (scripts/lib/services.ts) unless KAFKA_BROKERS / CLICKHOUSE_URL are set.
+          globalSetup: ['test/integration/global-setup.ts'],
+          // One file at a time: the files share one broker and one server on a 2-core machine.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -24,7 +24,8 @@ export type FieldPredicate = {
   exists?: boolean;
 };
 
-export type FilterPredicate = FieldPredicate | { all: FilterPredicate[] } | { any: FilterPredicate[] } | { not: FilterPredicate };
+export type FilterPredicate =
+  FieldPredicate | { all: FilterPredicate[] } | { any: FilterPredicate[] } | { not: FilterPredicate };
 
 export type EventFilter = (event: CxEvent) => boolean;
 
@@ -123,7 +124,9 @@ function compileFieldPredicate(p: FieldPredicate): EventFilter {
   }
   return (e) => {
     // Own properties only: a filter must never reach the prototype chain.
-    const v = Object.prototype.hasOwnProperty.call(e, field) ? (e as unknown as Record<string, unknown>)[field] : undefined;
+    const v = Object.prototype.hasOwnProperty.call(e, field)
+      ? (e as unknown as Record<string, unknown>)[field]
+      : undefined;
     for (const check of checks) if (!check(v)) return false;
     return true;
   };

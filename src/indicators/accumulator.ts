@@ -17,6 +17,11 @@ export interface IndicatorResult {
   samples?: number;
   /** For sketch-based indicators: quantile → value, e.g. { p50: 120, p90: 480, p99: 900 }. */
   quantiles?: Record<string, number>;
+  /**
+   * Named counts or component values behind a value that numerator/denominator cannot carry
+   * (polarization's low/high answers, experience_index's components), so it can be re-aggregated.
+   */
+  parts?: Record<string, number>;
 }
 
 export interface IndicatorAccumulator<S = unknown> {

@@ -1,0 +1,106 @@
+/**
+ * Resident memory of the window engine holding 10 000 live keys.
+ *
+ * Workload: the contact-centre pipeline (its 9 count/rate/mean indicators, windows 1m, 5m/10s,
+ * 15m/1m, correction horizon 1 h; maxKeys raised from 5 000 to 20 000 for the test), 2 000 queues ×
+ * 5 channels, `eventsPerSecond` of event time spread evenly over the keys, run for 80 minutes of
+ * event time so that the retained panes (horizon + largest window) reach their steady state.
+ *
+ * Measured in a child process (`--expose-gc`, nothing else loaded): RSS after a full GC, in MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { IndicatorValue } from '../src/windows/indicator-value.js';
+import { WindowEngine } from '../src/windows/window-engine.js';
+import { contactCenterAccumulators, contactCenterEvents, contactCenterPipeline } from './contact-center-workload.js';
+import type { BenchResult } from './harness.js';
+
+export const name = 'pipeline-memory';
+
+const CHILD_FLAG = '--pipeline-memory-child';
+const QUEUES = 2_000;
+const CHANNELS = 5;
+const EVENT_TIME_MINUTES = 80;
+
+interface ChildReport {
+  rssMB: number;
+  heapUsedMB: number;
+  rssBeforeMB: number;
+  liveKeys: number;
+  livePanes: number;
+  events: number;
+}
+
+function measure(eventsPerSecond: number): ChildReport {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const pipeline = contactCenterPipeline({ maxKeys: 20_000 });
+  const engine = new WindowEngine(pipeline, contactCenterAccumulators(pipeline));
+  const out: IndicatorValue[] = [];
+  const total = EVENT_TIME_MINUTES * 60 * eventsPerSecond;
+  const chunk = 10_000;
+  const startTs = Date.UTC(2026, 0, 5, 8);
+  for (let done = 0, seed = 1; done < total; done += chunk, seed++) {
+    // Generated a chunk at a time and dropped: only the engine's state stays.
+    const events = contactCenterEvents({
+      events: chunk,
+      queues: QUEUES,
+      channels: CHANNELS,
+      eventsPerSecond,
+      disorderMs: 5_000,
+      startTs: startTs + (done * 1000) / eventsPerSecond,
+      seed,
+    });
+    for (let i = 0; i < events.length; i += 1_000) {
+      engine.processBatch(events.slice(i, i + 1_000), out);
+      out.length = 0;
+    }
+  }
+  gc?.();
+  gc?.();
+  const mem = process.memoryUsage();
+  return {
+    rssMB: Math.round(mem.rss / 1e5) / 10,
+    heapUsedMB: Math.round(mem.heapUsed / 1e5) / 10,
+    rssBeforeMB: Math.round(rssBefore / 1e5) / 10,
+    liveKeys: engine.liveKeys,
+    livePanes: engine.livePaneCount,
+    events: total,
+  };
+}
+
+function inChild(eventsPerSecond: number): ChildReport {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, CHILD_FLAG, String(eventsPerSecond)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as ChildReport;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return [200, 1_000].map((eventsPerSecond) => {
+    const r = inChild(eventsPerSecond);
+    return {
+      name: `pipeline.contact-center.rss.${eventsPerSecond}eps`,
+      value: r.rssMB,
+      unit: 'MB',
+      target: 250,
+      eventsPerSecond,
+      eventsPerKeyPerPane: (eventsPerSecond * 10) / (QUEUES * CHANNELS),
+      heapUsedMB: r.heapUsedMB,
+      rssBeforeMB: r.rssBeforeMB,
+      liveKeys: r.liveKeys,
+      livePanes: r.livePanes,
+      events: r.events,
+    };
+  });
+}
+
+if (process.argv.includes(CHILD_FLAG)) {
+  const eventsPerSecond = Number(process.argv[process.argv.indexOf(CHILD_FLAG) + 1]);
+  process.stdout.write(`${JSON.stringify(measure(eventsPerSecond))}\n`);
+}

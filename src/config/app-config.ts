@@ -1,0 +1,201 @@
+/**
+ * The application configuration: its type, its defaults, its JSON Schema and its environment
+ * variables, side by side so that a field cannot get one without the others. Loading order
+ * (defaults < file < environment) lives in `load-config.ts`; every field is documented, with its
+ * default and variable, in docs/configuration.md.
+ */
+import { DURATION_PATTERN } from './duration.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  server: {
+    /** Interface to listen on. 127.0.0.1 by default so nothing is exposed by accident; 0.0.0.0 in a container. */
+    host: string;
+    port: number;
+  };
+  kafka: {
+    /** `host:port` seeds; empty means "no Kafka" (the demo runs on the simulator alone). */
+    brokers: string[];
+    clientId: string;
+    groupId: string;
+    topics: { events: string; deadLetter: string; alerts: string; workOrders: string };
+    /** Source back-pressure: fetching pauses while this many batches are unacknowledged downstream. */
+    maxInFlightBatches: number;
+  };
+  clickhouse: {
+    /** e.g. `http://localhost:8123`; empty disables the ClickHouse sink. */
+    url: string;
+    database: string;
+    username: string;
+    /** Secret: redacted from logs (see CONFIG_SECRET_PATHS). */
+    password: string;
+  };
+  events: {
+    /** Events larger than this (encoded bytes) are dead-lettered. */
+    maxBytes: number;
+    /** Events older than this relative to the wall clock are dead-lettered. */
+    maxPastMs: number;
+    /** Events further in the future than this (clock skew) are dead-lettered. */
+    maxFutureMs: number;
+  };
+  pipelines: {
+    /** Directory whose `*.yaml` files are loaded when `files` is empty. */
+    dir: string;
+    /** Explicit pipeline files; when non-empty, `dir` is ignored. */
+    files: string[];
+  };
+  simulator: {
+    /** Generate synthetic events in-process (the `demo` command turns this on). */
+    enabled: boolean;
+    /** Seed of the pseudo-random generator: the same seed gives the same events. */
+    seed: number;
+    /** Events per simulated second, averaged over the day (contacts, agent states, surveys, journeys, posts). */
+    rate: number;
+    /** Simulated seconds per wall-clock second (1 = real time). */
+    speed: number;
+    /** Path of a scenario file of injected incidents; empty for none. */
+    scenario: string;
+  };
+  log: { level: LogLevel };
+}
+
+export const DEFAULT_CONFIG: AppConfig = {
+  server: { host: '127.0.0.1', port: 8080 },
+  kafka: {
+    brokers: [],
+    clientId: 'cxpulse',
+    groupId: 'cxpulse',
+    topics: {
+      events: 'cx.events',
+      deadLetter: 'cx.deadletter',
+      alerts: 'cx.alerts',
+      workOrders: 'cx.workorders',
+    },
+    maxInFlightBatches: 4,
+  },
+  clickhouse: { url: '', database: 'cxpulse', username: 'default', password: '' },
+  events: { maxBytes: 65_536, maxPastMs: 7 * 86_400_000, maxFutureMs: 5 * 60_000 },
+  pipelines: { dir: 'pipelines', files: [] },
+  simulator: { enabled: false, seed: 42, rate: 100, speed: 10, scenario: 'scenarios/demo.yaml' },
+  log: { level: 'info' },
+};
+
+/** Dotted paths of secrets, for log redaction. */
+export const CONFIG_SECRET_PATHS = ['clickhouse.password'] as const;
+
+/** A copy safe to log: secrets replaced, credentials in URLs masked. */
+export function redactConfig(config: AppConfig): AppConfig {
+  const copy = structuredClone(config);
+  if (copy.clickhouse.password !== '') copy.clickhouse.password = '[redacted]';
+  copy.clickhouse.url = copy.clickhouse.url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:[redacted]@');
+  return copy;
+}
+
+export type EnvKind = 'string' | 'list' | 'integer' | 'port' | 'number' | 'boolean';
+
+export interface EnvBinding {
+  name: string;
+  /** Path of the config field the variable sets. */
+  path: readonly [keyof AppConfig, ...string[]];
+  kind: EnvKind;
+}
+
+/** CXPULSE_CONFIG (the file's path) is read by the loader itself. */
+export const ENV_BINDINGS: readonly EnvBinding[] = [
+  { name: 'HOST', path: ['server', 'host'], kind: 'string' },
+  { name: 'PORT', path: ['server', 'port'], kind: 'port' },
+  { name: 'KAFKA_BROKERS', path: ['kafka', 'brokers'], kind: 'list' },
+  { name: 'KAFKA_CLIENT_ID', path: ['kafka', 'clientId'], kind: 'string' },
+  { name: 'KAFKA_GROUP_ID', path: ['kafka', 'groupId'], kind: 'string' },
+  { name: 'CLICKHOUSE_URL', path: ['clickhouse', 'url'], kind: 'string' },
+  { name: 'CLICKHOUSE_DATABASE', path: ['clickhouse', 'database'], kind: 'string' },
+  { name: 'CLICKHOUSE_USERNAME', path: ['clickhouse', 'username'], kind: 'string' },
+  { name: 'CLICKHOUSE_PASSWORD', path: ['clickhouse', 'password'], kind: 'string' },
+  { name: 'CXPULSE_PIPELINES_DIR', path: ['pipelines', 'dir'], kind: 'string' },
+  { name: 'CXPULSE_SIMULATOR', path: ['simulator', 'enabled'], kind: 'boolean' },
+  { name: 'CXPULSE_SIMULATOR_SEED', path: ['simulator', 'seed'], kind: 'integer' },
+  { name: 'CXPULSE_SIMULATOR_RATE', path: ['simulator', 'rate'], kind: 'number' },
+  { name: 'CXPULSE_SIMULATOR_SPEED', path: ['simulator', 'speed'], kind: 'number' },
+  { name: 'CXPULSE_SIMULATOR_SCENARIO', path: ['simulator', 'scenario'], kind: 'string' },
+  { name: 'LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+];
+
+/** Milliseconds, written either as an integer or as a duration string (`7d`, `5m`). */
+const msDuration = (description: string) =>
+  ({ type: ['integer', 'string'], minimum: 0, pattern: DURATION_PATTERN, description }) as const;
+
+const section = (properties: Record<string, unknown>, description: string) =>
+  ({ type: 'object', additionalProperties: false, description, properties }) as const;
+
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+
+/**
+ * Schema of a configuration file (and of the environment overlay): every field optional, unknown
+ * keys rejected. Defaults are merged after validation, so nothing here is required.
+ */
+export const APP_CONFIG_SCHEMA = section(
+  {
+    server: section(
+      {
+        host: { ...nonEmpty, description: 'Interface to listen on.' },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+      },
+      'HTTP server (API, WebSocket, wallboard, metrics).',
+    ),
+    kafka: section(
+      {
+        brokers: { type: 'array', items: { ...nonEmpty, pattern: '^[^\\s,]+:[0-9]+$' } },
+        clientId: nonEmpty,
+        groupId: nonEmpty,
+        topics: section(
+          { events: nonEmpty, deadLetter: nonEmpty, alerts: nonEmpty, workOrders: nonEmpty },
+          'Topic names.',
+        ),
+        maxInFlightBatches: { type: 'integer', minimum: 1, maximum: 1000 },
+      },
+      'Kafka source and sinks.',
+    ),
+    clickhouse: section(
+      {
+        url: { type: 'string', pattern: '^(https?://.+)?$' },
+        database: { ...nonEmpty, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        username: nonEmpty,
+        password: { type: 'string' },
+      },
+      'ClickHouse sink.',
+    ),
+    events: section(
+      {
+        maxBytes: { type: 'integer', minimum: 256 },
+        maxPastMs: msDuration('How old an event may be, relative to the wall clock.'),
+        maxFutureMs: msDuration('How far in the future an event may be (clock skew).'),
+      },
+      'Event admission limits.',
+    ),
+    pipelines: section(
+      { dir: nonEmpty, files: { type: 'array', items: nonEmpty } },
+      'Where pipeline definitions are read from.',
+    ),
+    simulator: section(
+      {
+        enabled: { type: 'boolean' },
+        seed: { type: 'integer' },
+        rate: { type: 'number', exclusiveMinimum: 0 },
+        speed: { type: 'number', exclusiveMinimum: 0 },
+        scenario: { type: 'string' },
+      },
+      'In-process event simulator.',
+    ),
+    log: section({ level: { type: 'string', enum: [...LOG_LEVELS] } }, 'Logging.'),
+  },
+  'CX Pulse configuration file.',
+);
+
+/** Human wording of the config schema's patterns, for error messages. */
+export const CONFIG_PATTERN_HINTS: Record<string, string> = {
+  '^[^\\s,]+:[0-9]+$': 'must be host:port',
+  '^(https?://.+)?$': 'must be an http:// or https:// URL, or empty',
+  '^[A-Za-z_][A-Za-z0-9_]*$': 'must be letters, digits and underscores',
+};

@@ -1,0 +1,340 @@
+/**
+ * Loads `pipelines/*.yaml` into PipelineDefinitions at start. Every problem in a file is reported
+ * at once, each as `file:line:column: field: reason`, so a typo costs one edit, not one restart per
+ * mistake. Unknown keys are errors: a misspelt option must never be silently ignored.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { CxPulseError } from '../errors/codes.js';
+import type { EventType } from '../events/types.js';
+import { ConfigError } from './config-error.js';
+import { parseDuration } from './duration.js';
+import { explainFilter } from './filter-issues.js';
+import type { FilterPredicate } from './filter.js';
+import { compareIssues, fieldPath, parseLocatedYaml } from './located-yaml.js';
+import type { ConfigIssue, LocatedYaml, PathSegment } from './located-yaml.js';
+import type {
+  Dimension,
+  IndicatorDefinition,
+  IndicatorId,
+  PipelineDefinition,
+  TargetDefinition,
+  WindowDefinition,
+} from './pipeline-definition.js';
+import { PIPELINE_DEFAULTS, PIPELINE_PATTERN_HINTS, PIPELINE_SCHEMA } from './pipeline-schema.js';
+import { issuesFromAjv } from './schema-issues.js';
+
+/** The YAML shape after schema validation (durations still strings, defaults not yet applied). */
+interface PipelineYaml {
+  name: string;
+  description?: string;
+  source?: { topics?: string[]; eventTypes?: EventType[] };
+  keyBy?: Dimension[];
+  windows: Array<{ name?: string; size: string; hop?: string }>;
+  lateness?: string;
+  correctionHorizon?: string;
+  idleTimeout?: string;
+  earlyFiring?: string;
+  keyIdleEvict?: string;
+  maxKeys?: number;
+  indicators: Array<{
+    id: IndicatorId;
+    name?: string;
+    filter?: FilterPredicate;
+    quantiles?: number[];
+    params?: IndicatorDefinition['params'];
+    target?: TargetDefinition;
+    targetsByKey?: Record<string, TargetDefinition>;
+  }>;
+}
+
+let validator: ValidateFunction | undefined;
+
+function validatePipeline(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(PIPELINE_SCHEMA);
+  return validator;
+}
+
+export interface PipelineCheck {
+  definition?: PipelineDefinition;
+  issues: ConfigIssue[];
+}
+
+/** Validates one pipeline file's text without throwing; `definition` is set only when there are no issues. */
+export function checkPipelineYaml(text: string, fileName: string): PipelineCheck {
+  const located = parseLocatedYaml(text, fileName);
+  if (located.syntaxIssues.length > 0) return { issues: located.syntaxIssues };
+  const data = located.value;
+  if (data === null || data === undefined) {
+    const message = 'the file is empty; a pipeline needs at least name, windows and indicators';
+    return { issues: [{ file: fileName, position: { line: 1, column: 1 }, path: '', message }] };
+  }
+  const locate = (path: readonly PathSegment[], target: 'key' | 'value' = 'value') => ({
+    file: fileName,
+    position: located.positionOf(path, target),
+  });
+
+  const validate = validatePipeline();
+  const schemaErrors = validate(data) ? [] : explainFilterErrors(validate.errors ?? [], data);
+  const issues = [
+    ...issuesFromAjv(schemaErrors, data, locate, { patternHints: PIPELINE_PATTERN_HINTS }),
+    ...semanticIssues(data, located),
+  ];
+  if (issues.length > 0) return { issues: dedupe(issues).sort(compareIssues) };
+  return { definition: toDefinition(data as PipelineYaml, fileName), issues: [] };
+}
+
+/** Parses and validates one pipeline file's text; throws a ConfigError listing every issue. */
+export function parsePipelineYaml(text: string, fileName: string): PipelineDefinition {
+  const { definition, issues } = checkPipelineYaml(text, fileName);
+  if (!definition) throw new ConfigError('CXP_ERR_PIPELINE_INVALID', issues);
+  return definition;
+}
+
+export function loadPipelineFile(path: string): PipelineDefinition {
+  return parsePipelineYaml(readText(path), path);
+}
+
+/**
+ * Loads every `*.yaml` / `*.yml` in a directory (in name order), or the given files. Issues of all
+ * files are reported together; pipeline names must be unique across files.
+ */
+export function loadPipelines(source: string | readonly string[]): PipelineDefinition[] {
+  const files = typeof source === 'string' ? pipelineFilesIn(source) : [...source];
+  const definitions: PipelineDefinition[] = [];
+  const issues: ConfigIssue[] = [];
+  const fileByName = new Map<string, string>();
+  for (const file of files) {
+    const text = readText(file);
+    const check = checkPipelineYaml(text, file);
+    issues.push(...check.issues);
+    if (!check.definition) continue;
+    const previous = fileByName.get(check.definition.name);
+    if (previous !== undefined) {
+      const located = parseLocatedYaml(text, file);
+      issues.push({
+        file,
+        position: located.positionOf(['name']),
+        path: 'name',
+        message: `pipeline name "${check.definition.name}" is already used by ${previous}`,
+      });
+      continue;
+    }
+    fileByName.set(check.definition.name, file);
+    definitions.push(check.definition);
+  }
+  if (issues.length > 0) throw new ConfigError('CXP_ERR_PIPELINE_INVALID', issues);
+  return definitions;
+}
+
+function pipelineFilesIn(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigError('CXP_ERR_CONFIG_READ', [
+      { file: dir, path: '', message: 'pipeline directory not found' },
+    ]);
+  }
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+  if (files.length === 0) {
+    throw new ConfigError('CXP_ERR_PIPELINE_INVALID', [
+      { file: dir, path: '', message: 'no pipeline definitions (*.yaml) in this directory' },
+    ]);
+  }
+  return files;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CxPulseError(
+      'CXP_ERR_CONFIG_READ',
+      `${path}: cannot read pipeline file: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** Replaces ajv's errors inside each indicator filter by the errors of the branch the author meant. */
+function explainFilterErrors(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
+  const filterRoot = /^\/indicators\/\d+\/filter(?=\/|$)/;
+  const roots = new Set<string>();
+  const others: ErrorObject[] = [];
+  for (const error of errors) {
+    const match = filterRoot.exec(error.instancePath);
+    if (match) roots.add(match[0]);
+    else others.push(error);
+  }
+  const explained = [...roots].flatMap((root) => {
+    const [, index] = /^\/indicators\/(\d+)/.exec(root)!;
+    const indicators = (data as { indicators: Array<{ filter?: unknown }> }).indicators;
+    const found = explainFilter(indicators[Number(index)]?.filter, root);
+    // Should the explanation ever disagree with ajv, keep ajv's own errors rather than none.
+    return found.length > 0 ? found : errors.filter((e) => e.instancePath.startsWith(root));
+  });
+  return [...others, ...explained];
+}
+
+/** What the schema cannot express. Runs on possibly invalid data, so every access is guarded. */
+function semanticIssues(data: unknown, located: LocatedYaml): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const at = (path: PathSegment[], message: string, target: 'key' | 'value' = 'value') =>
+    issues.push({
+      file: located.fileName,
+      position: located.positionOf(path, target),
+      path: fieldPath(path),
+      message,
+    });
+  if (!isRecord(data)) return issues;
+
+  const windows = Array.isArray(data.windows) ? data.windows : [];
+  const windowNames = new Map<string, number>();
+  let largestWindowMs = 0;
+  windows.forEach((w: unknown, i) => {
+    if (!isRecord(w)) return;
+    const size = typeof w.size === 'string' ? parseDuration(w.size) : undefined;
+    const hop = typeof w.hop === 'string' ? parseDuration(w.hop) : size;
+    if (size === 0) at(['windows', i, 'size'], 'must be longer than 0');
+    if (hop === 0 && size !== 0) at(['windows', i, 'hop'], 'must be longer than 0');
+    if (size !== undefined && hop !== undefined && size > 0 && hop > 0) {
+      largestWindowMs = Math.max(largestWindowMs, size);
+      if (hop > size)
+        at(['windows', i, 'hop'], `must not be longer than size (${String(w.size)}), got "${String(w.hop)}"`);
+      else if (size % hop !== 0) {
+        at(['windows', i, 'hop'], `must divide size (${String(w.size)}) exactly, got "${String(w.hop)}"`);
+      }
+    }
+    const name = typeof w.name === 'string' ? w.name : defaultWindowName(w);
+    if (name === undefined) return;
+    const first = windowNames.get(name);
+    if (first !== undefined) {
+      at(
+        ['windows', i, typeof w.name === 'string' ? 'name' : 'size'],
+        `duplicate window name "${name}" (also windows[${first}])`,
+      );
+    } else windowNames.set(name, i);
+  });
+
+  const keyIdleEvict =
+    typeof data.keyIdleEvict === 'string'
+      ? parseDuration(data.keyIdleEvict)
+      : parseDuration(PIPELINE_DEFAULTS.keyIdleEvict);
+  if (keyIdleEvict !== undefined && keyIdleEvict < largestWindowMs) {
+    at(
+      data.keyIdleEvict === undefined ? ['windows'] : ['keyIdleEvict'],
+      `keyIdleEvict (${String(data.keyIdleEvict ?? PIPELINE_DEFAULTS.keyIdleEvict)}) must be at least the largest window size, or keys are evicted while their windows are open`,
+    );
+  }
+
+  const keyBy = new Set(
+    Array.isArray(data.keyBy) ? data.keyBy.filter((d): d is string => typeof d === 'string') : [],
+  );
+  const indicators = Array.isArray(data.indicators) ? data.indicators : [];
+  const indicatorNames = new Map<string, number>();
+  indicators.forEach((ind: unknown, i) => {
+    if (!isRecord(ind)) return;
+    const name = typeof ind.name === 'string' ? ind.name : typeof ind.id === 'string' ? ind.id : undefined;
+    if (name !== undefined) {
+      const first = indicatorNames.get(name);
+      if (first !== undefined) {
+        at(
+          ['indicators', i, typeof ind.name === 'string' ? 'name' : 'id'],
+          `duplicate indicator name "${name}" (also indicators[${first}]); give one of them a distinct name`,
+        );
+      } else indicatorNames.set(name, i);
+    }
+    if (isRecord(ind.target)) targetOrderIssue(ind.target, ['indicators', i, 'target'], at);
+    if (isRecord(ind.targetsByKey)) {
+      for (const [key, target] of Object.entries(ind.targetsByKey)) {
+        const path: PathSegment[] = ['indicators', i, 'targetsByKey', key];
+        const dims = key.split(',').map((part) => part.split('=')[0] ?? '');
+        const unknown = dims.filter((d) => /^[a-z]+$/.test(d) && !keyBy.has(d));
+        if (unknown.length > 0) {
+          at(
+            path,
+            `key uses ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not in keyBy [${[...keyBy].join(', ')}]`,
+            'key',
+          );
+        } else if (new Set(dims).size !== dims.length) at(path, 'names a dimension twice', 'key');
+        if (isRecord(target)) targetOrderIssue(target, path, at);
+      }
+    }
+  });
+  return issues;
+}
+
+function targetOrderIssue(
+  target: Record<string, unknown>,
+  path: PathSegment[],
+  at: (path: PathSegment[], message: string) => void,
+): void {
+  const { direction, warn, breach } = target;
+  if (typeof warn !== 'number' || typeof breach !== 'number') return;
+  if (direction === 'higher-is-better' && breach > warn) {
+    at([...path, 'breach'], `must not be above warn (${warn}) when higher is better, got ${breach}`);
+  } else if (direction === 'lower-is-better' && breach < warn) {
+    at([...path, 'breach'], `must not be below warn (${warn}) when lower is better, got ${breach}`);
+  }
+}
+
+function defaultWindowName(w: Record<string, unknown>): string | undefined {
+  if (typeof w.size !== 'string') return undefined;
+  return typeof w.hop === 'string' && w.hop !== w.size ? `${w.size}/${w.hop}` : w.size;
+}
+
+function toDefinition(yaml: PipelineYaml, file: string): PipelineDefinition {
+  // The schema has already checked every duration string, so parsing cannot fail here.
+  const ms = (text: string | undefined, fallback: string): number => parseDuration(text ?? fallback)!;
+  const windows: WindowDefinition[] = yaml.windows.map((w) => ({
+    name: w.name ?? defaultWindowName(w)!,
+    sizeMs: ms(w.size, w.size),
+    hopMs: ms(w.hop, w.size),
+  }));
+  const indicators: IndicatorDefinition[] = yaml.indicators.map((ind) => ({
+    id: ind.id,
+    name: ind.name ?? ind.id,
+    ...(ind.filter !== undefined ? { filter: ind.filter } : {}),
+    ...(ind.quantiles !== undefined ? { quantiles: ind.quantiles } : {}),
+    params: ind.params ?? {},
+    ...(ind.target !== undefined ? { target: ind.target } : {}),
+    targetsByKey: ind.targetsByKey ?? {},
+  }));
+  return {
+    name: yaml.name,
+    ...(yaml.description !== undefined ? { description: yaml.description } : {}),
+    file,
+    source: {
+      topics: yaml.source?.topics ?? [...PIPELINE_DEFAULTS.topics],
+      ...(yaml.source?.eventTypes !== undefined ? { eventTypes: yaml.source.eventTypes } : {}),
+    },
+    keyBy: yaml.keyBy ?? [],
+    windows,
+    allowedLatenessMs: ms(yaml.lateness, PIPELINE_DEFAULTS.lateness),
+    correctionHorizonMs: ms(yaml.correctionHorizon, PIPELINE_DEFAULTS.correctionHorizon),
+    idleTimeoutMs: ms(yaml.idleTimeout, PIPELINE_DEFAULTS.idleTimeout),
+    earlyFiringIntervalMs: ms(yaml.earlyFiring, PIPELINE_DEFAULTS.earlyFiring),
+    keyIdleEvictMs: ms(yaml.keyIdleEvict, PIPELINE_DEFAULTS.keyIdleEvict),
+    maxKeys: yaml.maxKeys ?? PIPELINE_DEFAULTS.maxKeys,
+    indicators,
+  };
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

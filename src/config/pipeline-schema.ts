@@ -1,0 +1,222 @@
+/**
+ * The JSON Schema of a pipeline definition file (`pipelines/*.yaml`). It is the single source:
+ * the loader validates with it, and `scripts/generate-pipeline-schema.ts` writes it to
+ * `pipelines/pipeline.schema.json` for editors (a unit test fails when that file is stale).
+ * What a schema cannot say (hop divides size, names unique, targets ordered) is checked in
+ * `pipeline-loader.ts`.
+ */
+import { EVENT_TYPES } from '../events/types.js';
+import { DURATION_PATTERN } from './duration.js';
+import { FILTER_SCHEMA } from './filter.js';
+import { DIMENSIONS, INDICATOR_IDS } from './pipeline-definition.js';
+
+/** Defaults of the optional fields, as written in YAML (documented in docs/pipelines.md). */
+export const PIPELINE_DEFAULTS = {
+  topics: ['cx.events'],
+  keyBy: [] as string[],
+  lateness: '30s',
+  correctionHorizon: '1h',
+  idleTimeout: '10s',
+  earlyFiring: '1s',
+  keyIdleEvict: '1h',
+  maxKeys: 10_000,
+} as const;
+
+export const PIPELINE_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
+export const WINDOW_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9/_.-]*$';
+export const INDICATOR_NAME_PATTERN = '^[a-z][a-z0-9_]*$';
+/** `dim=value[,dim=value]`; the dimensions themselves are checked against keyBy by the loader. */
+export const TARGET_KEY_PATTERN = '^[a-z]+=[^,=]+(,[a-z]+=[^,=]+)*$';
+
+/** Human wording of the patterns above, for error messages. */
+export const PIPELINE_PATTERN_HINTS: Record<string, string> = {
+  [PIPELINE_NAME_PATTERN]: 'must be lower-case letters, digits and dashes, starting with a letter',
+  [WINDOW_NAME_PATTERN]: 'must be letters, digits and / _ . -',
+  [INDICATOR_NAME_PATTERN]: 'must be lower-case letters, digits and underscores, starting with a letter',
+  [TARGET_KEY_PATTERN]: 'must be written dim=value or dim=value,dim=value (e.g. queue=billing)',
+  '^[A-Za-z][A-Za-z0-9_]*$': 'must be an event field name (letters, digits, underscores)',
+};
+
+function duration(description: string, defaultValue?: string) {
+  return {
+    type: 'string',
+    pattern: DURATION_PATTERN,
+    description,
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+  } as const;
+}
+
+/** FILTER_SCHEMA refers to itself by `$id`; in a standalone file it lives under `definitions`. */
+function localiseFilterSchema(): unknown {
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$id') continue;
+      out[key] = key === '$ref' && value === FILTER_SCHEMA.$id ? '#/definitions/filter' : rewrite(value);
+    }
+    return out;
+  };
+  return {
+    description:
+      'Which events the indicator sees: {field, eq|ne|in|gt|gte|lt|lte|exists}, or {all: [...]}, {any: [...]}, {not: {...}}.',
+    ...(rewrite(FILTER_SCHEMA) as object),
+  };
+}
+
+export const PIPELINE_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'CX Pulse pipeline definition',
+  description: 'One pipeline: which events to read, how to key and window them, which indicators to compute.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'windows', 'indicators'],
+  properties: {
+    $schema: { type: 'string', description: 'Optional pointer to this schema, for editors.' },
+    name: {
+      type: 'string',
+      pattern: PIPELINE_NAME_PATTERN,
+      description: 'Unique name of the pipeline; used in storage and on the wallboard.',
+    },
+    description: { type: 'string' },
+    source: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where events come from. Default: all event types on topic cx.events.',
+      properties: {
+        topics: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1 },
+          description: 'Kafka topics to read.',
+          default: [...PIPELINE_DEFAULTS.topics],
+        },
+        eventTypes: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', enum: [...EVENT_TYPES] },
+          description: 'Event types the pipeline reads; omit for all.',
+        },
+      },
+    },
+    keyBy: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: [...DIMENSIONS] },
+      description:
+        'Dimensions that form the key; indicators are computed per key. Default: [] (one global key).',
+      default: [],
+    },
+    windows: {
+      type: 'array',
+      minItems: 1,
+      description: 'Event-time windows. Tumbling when hop is omitted, hopping (sliding) otherwise.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['size'],
+        properties: {
+          name: {
+            type: 'string',
+            pattern: WINDOW_NAME_PATTERN,
+            description: 'Name in output and storage. Default: `size`, or `size/hop` for a hopping window.',
+          },
+          size: duration('Window length.'),
+          hop: duration('How often a hopping window starts; must divide size. Default: size (tumbling).'),
+        },
+      },
+    },
+    lateness: duration(
+      'Allowed lateness: watermark = max event time seen − lateness.',
+      PIPELINE_DEFAULTS.lateness,
+    ),
+    correctionHorizon: duration(
+      'A late event for a window that closed less than this before the watermark re-opens it and emits a correction; older ones are dropped as too late.',
+      PIPELINE_DEFAULTS.correctionHorizon,
+    ),
+    idleTimeout: duration(
+      'Processing-time quiet period after which the watermark advances by itself.',
+      PIPELINE_DEFAULTS.idleTimeout,
+    ),
+    earlyFiring: duration(
+      'Processing-time interval of early (provisional) results for open windows.',
+      PIPELINE_DEFAULTS.earlyFiring,
+    ),
+    keyIdleEvict: duration(
+      'Keys not seen for this long (event time) are evicted; at least the largest window size.',
+      PIPELINE_DEFAULTS.keyIdleEvict,
+    ),
+    maxKeys: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Cardinality guard: at most this many keys per pipeline.',
+      default: PIPELINE_DEFAULTS.maxKeys,
+    },
+    indicators: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: {
+          id: {
+            type: 'string',
+            enum: [...INDICATOR_IDS],
+            description: 'Which indicator (see docs/indicators.md).',
+          },
+          name: {
+            type: 'string',
+            pattern: INDICATOR_NAME_PATTERN,
+            description: 'Output name, unique in the pipeline. Default: the id.',
+          },
+          filter: { $ref: '#/definitions/filter' },
+          quantiles: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            description: 'Quantiles for sketch-based indicators, e.g. [0.5, 0.9, 0.99].',
+          },
+          params: {
+            type: 'object',
+            description: 'Indicator-specific parameters (see docs/indicators.md).',
+            additionalProperties: {
+              type: ['number', 'string', 'boolean', 'object'],
+              additionalProperties: { type: 'number' },
+            },
+          },
+          target: { $ref: '#/definitions/target' },
+          targetsByKey: {
+            type: 'object',
+            description: 'Per-key target overrides; keys are dim=value[,dim=value] using keyBy dimensions.',
+            propertyNames: { pattern: TARGET_KEY_PATTERN },
+            additionalProperties: { $ref: '#/definitions/target' },
+          },
+        },
+      },
+    },
+  },
+  definitions: {
+    filter: localiseFilterSchema(),
+    target: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['direction', 'warn', 'breach'],
+      description: 'Thresholds for the wallboard colours and threshold alerts.',
+      properties: {
+        direction: { type: 'string', enum: ['higher-is-better', 'lower-is-better'] },
+        warn: { type: 'number', description: 'Value at which the tile turns amber.' },
+        breach: { type: 'number', description: 'Value at which the tile turns red and alerts may fire.' },
+      },
+    },
+  },
+} as const;
+
+/** The schema file's text, as committed in `pipelines/pipeline.schema.json` (before prettier). */
+export function pipelineSchemaJson(): string {
+  return `${JSON.stringify(PIPELINE_SCHEMA, null, 2)}\n`;
+}

@@ -1,0 +1,9 @@
+/** contacts_abandoned — contact.abandoned events in the window, short abandons included. A window with none reports 0, not null: zero is a real count. */
+import type { IndicatorDefinition } from '../config/pipeline-definition.js';
+import type { IndicatorAccumulator } from './accumulator.js';
+import { countEvents } from './count-events.js';
+import type { CountState } from './results.js';
+
+export function contactsAbandoned(def: IndicatorDefinition): IndicatorAccumulator<CountState> {
+  return countEvents(def, 'contact.abandoned');
+}

@@ -1,0 +1,9 @@
+/** contacts_answered — contact.answered events in the window. A window with none reports 0, not null: zero is a real count. */
+import type { IndicatorDefinition } from '../config/pipeline-definition.js';
+import type { IndicatorAccumulator } from './accumulator.js';
+import { countEvents } from './count-events.js';
+import type { CountState } from './results.js';
+
+export function contactsAnswered(def: IndicatorDefinition): IndicatorAccumulator<CountState> {
+  return countEvents(def, 'contact.answered');
+}

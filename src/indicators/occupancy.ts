@@ -1,0 +1,30 @@
+/**
+ * occupancy. Live gauge: LiveContactState.occupancy(queue) = (busy + wrap) ÷ (available + busy +
+ * wrap) agents now, away excluded.
+ * Windowed form (this accumulator), a sample-based approximation: among agent.state events in
+ * the window whose state is not `away`, the share that are `busy` or `wrap`. It counts state
+ * changes, not time spent in each state, so an agent who flips often weighs more than one who
+ * stays busy all window; a time-weighted occupancy would need each agent's state at the window
+ * start, which a pane cannot know. Keyed by queue, an agent.state event only reaches the queue
+ * key if the engine keys it so (agents carry queues[], not one queue).
+ */
+import type { IndicatorDefinition } from '../config/pipeline-definition.js';
+import type { IndicatorAccumulator } from './accumulator.js';
+import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+
+export function occupancy(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
+  return {
+    name: def.name,
+    eventTypes: ['agent.state'],
+    create: createRatioState,
+    add(state, event) {
+      if (event.type !== 'agent.state') return;
+      const s = event.state;
+      if (s === 'away') return;
+      state.den++;
+      if (s === 'busy' || s === 'wrap') state.num++;
+    },
+    merge: mergeRatio,
+    result: (state) => ratioResult(state.num, state.den),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Namespaced instrumentation events. Core code publishes; metrics and logs subscribe.
+ * Built on node:diagnostics_channel, whose publish costs a boolean check when nobody listens,
+ * so the hot path pays nothing for observability it does not use.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+
+export interface InstrumentationEvents {
+  /** One fetched batch handed downstream. */
+  'source.kafka.batch': { topic: string; partition: number; messages: number; lag: number };
+  'source.kafka.paused': { inFlight: number };
+  'source.kafka.resumed': { inFlight: number };
+  'source.kafka.commit': { offsets: number };
+  'source.kafka.commit_failed': { error: unknown };
+  'source.kafka.crash': { error: unknown; restart: boolean };
+  /** Decoded and validated events of one batch, counted by type. */
+  'events.decoded': { source: string; byType: Record<string, number> };
+  /** Rejected messages of one batch, counted by reason. */
+  'events.dead_lettered': { source: string; byReason: Record<string, number> };
+  'sink.kafka.dead_letter_failed': { error: unknown; messages: number };
+  'pipeline.values': { pipeline: string; values: number };
+  'pipeline.rejected': { pipeline: string; reason: string; count: number };
+}
+
+export type InstrumentationName = keyof InstrumentationEvents;
+
+const channels = new Map<string, diagnosticsChannel.Channel>();
+
+function channel(name: InstrumentationName): diagnosticsChannel.Channel {
+  let ch = channels.get(name);
+  if (!ch) {
+    ch = diagnosticsChannel.channel(`cxpulse:${name}`);
+    channels.set(name, ch);
+  }
+  return ch;
+}
+
+export function publish<N extends InstrumentationName>(name: N, payload: InstrumentationEvents[N]): void {
+  const ch = channel(name);
+  if (ch.hasSubscribers) ch.publish(payload);
+}
+
+/** True when someone listens: lets callers skip building a payload at all. */
+export function isObserved(name: InstrumentationName): boolean {
+  return channel(name).hasSubscribers;
+}
+
+export function subscribe<N extends InstrumentationName>(
+  name: N,
+  listener: (payload: InstrumentationEvents[N]) => void,
+): () => void {
+  const handler = (message: unknown) => listener(message as InstrumentationEvents[N]);
+  diagnosticsChannel.subscribe(`cxpulse:${name}`, handler);
+  return () => diagnosticsChannel.unsubscribe(`cxpulse:${name}`, handler);
+}

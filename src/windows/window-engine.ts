@@ -1,0 +1,438 @@
+/**
+ * The event-time window engine, without any notion of processing time: it takes batches of events
+ * and watermark moves, and appends the values they produce to an output array. The RxJS operator
+ * (`windowed-indicators.ts`) owns the clock and calls it. Semantics are documented in docs/windows.md.
+ *
+ * Layout of the state:
+ * - per key (interned, see key-interner.ts): pane index → pane (one mutable state per indicator);
+ * - per pane index: the keys that have a pane there, and a sorted list of live pane indices,
+ *   so closing a window only visits the keys that had data in it;
+ * - the versions of windows that were corrected (rare; finals are version 1 without bookkeeping).
+ */
+import type { PipelineDefinition } from '../config/pipeline-definition.js';
+import { compileFilter, type EventFilter } from '../config/filter.js';
+import { CxPulseError } from '../errors/codes.js';
+import type { CxEvent, EventType } from '../events/types.js';
+import type { IndicatorAccumulator } from '../indicators/accumulator.js';
+import type { FiringKind, IndicatorValue, RejectedEvent } from './indicator-value.js';
+import { KeyInterner, type KeyRecord } from './key-interner.js';
+import { WindowMerger, type BlockCache, type Composite } from './window-merger.js';
+import {
+  firstWindowOf,
+  lastWindowOf,
+  maxEndPane,
+  minEndPane,
+  paneLayout,
+  windowEndPane,
+  type PaneLayout,
+  type WindowShape,
+} from './pane-layout.js';
+
+export interface KeyPane {
+  readonly index: number;
+  /** One accumulator state per indicator, in definition order; undefined until the indicator's first event. */
+  readonly states: unknown[];
+  /** Watermark when the pane was created: tells whether a closed window had counted it in its final. */
+  readonly createdAtWatermark: number;
+}
+
+interface PaneKeys {
+  keys: KeyRecord<KeyPane, BlockCache>[];
+}
+
+interface CorrectedWindow {
+  version: number;
+  endMs: number;
+}
+
+export interface WindowEngineCounters {
+  rejectedTooLate: number;
+  rejectedCardinality: number;
+  evictedKeys: number;
+}
+
+export class WindowEngine {
+  readonly layout: PaneLayout;
+  readonly counters: WindowEngineCounters = { rejectedTooLate: 0, rejectedCardinality: 0, evictedKeys: 0 };
+  private readonly paneMs: number;
+  private readonly accumulators: IndicatorAccumulator[];
+  private readonly filters: (EventFilter | undefined)[];
+  /** Event type → indices of the indicators that read it. */
+  private readonly routes = new Map<EventType, number[]>();
+  private readonly interner: KeyInterner<KeyPane, BlockCache>;
+  private readonly merger: WindowMerger<KeyPane>;
+  private readonly paneKeys = new Map<number, PaneKeys>();
+  /** Sorted pane indices present in `paneKeys`. */
+  private livePanes: number[] = [];
+  private readonly corrected = new Map<string, CorrectedWindow>();
+  private readonly dirtyKeys: KeyRecord<KeyPane, BlockCache>[] = [];
+  private readonly trackChanges: boolean;
+  private mark = 0;
+  private maxTs = -Infinity;
+  private wm = -Infinity;
+
+  constructor(
+    private readonly pipeline: PipelineDefinition,
+    accumulators: readonly IndicatorAccumulator[],
+    private readonly onRejected: (r: RejectedEvent) => void = () => {},
+  ) {
+    if (accumulators.length !== pipeline.indicators.length) {
+      throw new CxPulseError(
+        'CXP_ERR_PIPELINE_INVALID',
+        `pipeline ${pipeline.name}: ${pipeline.indicators.length} indicators but ${accumulators.length} accumulators`,
+      );
+    }
+    this.layout = paneLayout(pipeline.windows);
+    this.paneMs = this.layout.paneMs;
+    this.accumulators = [...accumulators];
+    this.filters = pipeline.indicators.map((d) => (d.filter ? compileFilter(d.filter) : undefined));
+    accumulators.forEach((acc, i) => {
+      for (const type of acc.eventTypes) {
+        const route = this.routes.get(type);
+        if (route) route.push(i);
+        else this.routes.set(type, [i]);
+      }
+    });
+    this.interner = new KeyInterner(pipeline.keyBy, pipeline.maxKeys);
+    this.trackChanges = pipeline.earlyFiringIntervalMs > 0;
+    this.merger = new WindowMerger(this.accumulators);
+  }
+
+  /** Max event time seen − allowedLatenessMs (or further, after an idle advance); -Infinity before any event. */
+  get watermark(): number {
+    return this.wm;
+  }
+
+  get liveKeys(): number {
+    return this.interner.size;
+  }
+
+  get livePaneCount(): number {
+    return this.livePanes.length;
+  }
+
+  /** True when some key changed since the last early firing. */
+  get hasChanges(): boolean {
+    return this.dirtyKeys.length > 0;
+  }
+
+  /**
+   * Adds a batch: every event lands in its key's pane; corrections for windows that were already
+   * final are appended (one per window and key), then the watermark moves and closing windows
+   * append their finals.
+   */
+  processBatch(events: readonly CxEvent[], out: IndicatorValue[]): void {
+    const w0 = this.wm;
+    const paneMs = this.paneMs;
+    const accumulators = this.accumulators;
+    const filters = this.filters;
+    const routes = this.routes;
+    const interner = this.interner;
+    const trackChanges = this.trackChanges;
+    let maxTs = this.maxTs;
+    let lastType: EventType | undefined;
+    let route: number[] | undefined;
+    let late: (KeyRecord<KeyPane, BlockCache> | number)[] | undefined;
+
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.type !== lastType) {
+        lastType = event.type;
+        route = routes.get(lastType);
+      }
+      const ts = event.ts;
+      if (route === undefined) {
+        // No indicator reads it, but it still tells how far event time has gone.
+        if (ts > maxTs) maxTs = ts;
+        continue;
+      }
+      if (ts - ts !== 0) {
+        // NaN or ±Infinity would poison the watermark; the decoder should never let one through.
+        this.reject('too-late', event, 'event time is not a finite number');
+        continue;
+      }
+      const paneIndex = Math.floor(ts / paneMs);
+      let isLate = false;
+      if (ts < w0) {
+        if (minEndPane(this.layout, paneIndex) * paneMs + this.pipeline.correctionHorizonMs < w0) {
+          this.reject('too-late', event, `a window containing ts ${ts} ended beyond the correction horizon`);
+          continue;
+        }
+        isLate = true;
+      } else if (ts > maxTs) {
+        maxTs = ts;
+      }
+      const key = interner.lookup(event);
+      if (key === undefined) {
+        this.reject('cardinality', event, `pipeline already has maxKeys=${this.pipeline.maxKeys} keys`);
+        continue;
+      }
+      if (ts > key.lastTs) key.lastTs = ts;
+      let pane = key.lastPaneIndex === paneIndex ? key.lastPane : key.panes.get(paneIndex);
+      if (pane === undefined) pane = this.createPane(key, paneIndex, w0);
+      key.lastPaneIndex = paneIndex;
+      key.lastPane = pane;
+      const states = pane.states;
+      for (let j = 0; j < route.length; j++) {
+        const a = route[j]!;
+        const filter = filters[a];
+        if (filter !== undefined && !filter(event)) continue;
+        const acc = accumulators[a]!;
+        let state = states[a];
+        if (state === undefined) states[a] = state = acc.create();
+        acc.add(state, event);
+      }
+      if (trackChanges) {
+        if (!key.dirty) {
+          key.dirty = true;
+          key.dirtyLo = paneIndex;
+          key.dirtyHi = paneIndex;
+          this.dirtyKeys.push(key);
+        } else if (paneIndex > key.dirtyHi) key.dirtyHi = paneIndex;
+        else if (paneIndex < key.dirtyLo) key.dirtyLo = paneIndex;
+      }
+      if (isLate) {
+        (late ??= []).push(key, paneIndex);
+        this.merger.invalidate(key);
+      }
+    }
+
+    this.maxTs = maxTs;
+    if (late !== undefined) this.emitCorrections(late, w0, out);
+    this.advanceTo(maxTs - this.pipeline.allowedLatenessMs, out);
+  }
+
+  /**
+   * Moves the watermark forward (never back): appends a final for every key with data in every
+   * window whose end the watermark reaches, then drops panes no window can be corrected through
+   * and evicts idle keys.
+   */
+  advanceTo(watermark: number, out: IndicatorValue[]): void {
+    const w0 = this.wm;
+    if (!(watermark > w0)) return;
+    this.wm = watermark;
+    const paneMs = this.paneMs;
+    const p0 = Math.floor(w0 / paneMs);
+    const p1 = Math.floor(watermark / paneMs);
+    // Window ends and pane drops happen on pane boundaries only.
+    if (!(p1 > p0)) return;
+
+    // Windows whose end pane e is in [p0 + 1, p1], and which hold at least one live pane.
+    const closing: { shape: WindowShape; k: number; end: number }[] = [];
+    for (const shape of this.layout.windows) {
+      const kMin = Math.ceil((p0 + 1 - shape.size) / shape.hop);
+      const kMax = Math.floor((p1 - shape.size) / shape.hop);
+      let next = kMin;
+      for (const p of this.livePanes) {
+        const lo = Math.max(firstWindowOf(shape, p), next);
+        const hi = Math.min(lastWindowOf(shape, p), kMax);
+        for (let k = lo; k <= hi; k++) closing.push({ shape, k, end: windowEndPane(shape, k) });
+        if (hi + 1 > next) next = hi + 1;
+        if (next > kMax) break;
+      }
+    }
+    closing.sort((a, b) => a.end - b.end || a.shape.index - b.shape.index);
+    for (const { shape, k } of closing) {
+      const start = k * shape.hop;
+      for (const key of this.keysInWindow(shape, k)) {
+        // Hopping finals close in order per definition: the block cache makes them cheap.
+        const states =
+          shape.size > shape.hop ? this.merger.blocks(key, shape, k) : this.merger.naive(key, start, start + shape.size);
+        if (states !== undefined) this.emitValues(shape, k, key, 'final', 1, states, out);
+      }
+    }
+
+    this.dropPanes(watermark);
+    this.evictIdleKeys(watermark);
+  }
+
+  /** Appends an early value for every open window that changed since the last early firing. */
+  fireEarly(out: IndicatorValue[]): void {
+    const wmPanes = this.wm / this.paneMs;
+    for (const key of this.dirtyKeys) {
+      key.dirty = false;
+      for (const shape of this.layout.windows) {
+        // Open: end (in panes) > watermark (in panes).
+        const firstOpen = Math.floor((wmPanes - shape.size) / shape.hop) + 1;
+        const lo = Math.max(firstWindowOf(shape, key.dirtyLo), firstOpen);
+        const hi = lastWindowOf(shape, key.dirtyHi);
+        for (let k = lo; k <= hi; k++) this.emitWindow(shape, k, key, 'early', 0, out);
+      }
+    }
+    this.dirtyKeys.length = 0;
+  }
+
+  /** End of input: every open window becomes final, all state is released. */
+  flush(out: IndicatorValue[]): void {
+    this.advanceTo(Infinity, out);
+    this.dirtyKeys.length = 0;
+  }
+
+  private reject(reason: RejectedEvent['reason'], event: CxEvent, detail: string): void {
+    if (reason === 'too-late') this.counters.rejectedTooLate++;
+    else this.counters.rejectedCardinality++;
+    this.onRejected({ reason, pipeline: this.pipeline.name, eventId: event.id, eventTs: event.ts, detail });
+  }
+
+  private createPane(key: KeyRecord<KeyPane, BlockCache>, index: number, watermark: number): KeyPane {
+    // States are created on an indicator's first event in the pane: most panes of a sparse key see
+    // one or two event types, and memory per live key is what bounds the number of keys.
+    const states = new Array<unknown>(this.accumulators.length).fill(undefined);
+    const pane: KeyPane = { index, states, createdAtWatermark: watermark };
+    key.panes.set(index, pane);
+    let entry = this.paneKeys.get(index);
+    if (entry === undefined) {
+      entry = { keys: [] };
+      this.paneKeys.set(index, entry);
+      const live = this.livePanes;
+      if (live.length === 0 || index > live[live.length - 1]!) live.push(index);
+      else live.splice(sortedInsertionPoint(live, index), 0, index);
+    }
+    entry.keys.push(key);
+    return pane;
+  }
+
+  /** Keys with at least one pane in window k of `shape`, each once. */
+  private keysInWindow(shape: WindowShape, k: number): KeyRecord<KeyPane, BlockCache>[] {
+    const mark = ++this.mark;
+    const keys: KeyRecord<KeyPane, BlockCache>[] = [];
+    const start = k * shape.hop;
+    for (let p = start; p < start + shape.size; p++) {
+      const entry = this.paneKeys.get(p);
+      if (entry === undefined) continue;
+      for (const key of entry.keys) {
+        if (key.mark === mark) continue;
+        key.mark = mark;
+        keys.push(key);
+      }
+    }
+    return keys;
+  }
+
+  /** One value per indicator for window k of `shape` and `key`, from its panes; nothing when it has none. */
+  private emitWindow(
+    shape: WindowShape,
+    k: number,
+    key: KeyRecord<KeyPane, BlockCache>,
+    kind: FiringKind,
+    version: number,
+    out: IndicatorValue[],
+  ): void {
+    const start = k * shape.hop;
+    const states = this.merger.naive(key, start, start + shape.size);
+    if (states !== undefined) this.emitValues(shape, k, key, kind, version, states, out);
+  }
+
+  private emitValues(
+    shape: WindowShape,
+    k: number,
+    key: KeyRecord<KeyPane, BlockCache>,
+    kind: FiringKind,
+    version: number,
+    states: Composite,
+    out: IndicatorValue[],
+  ): void {
+    const start = k * shape.hop;
+    const windowStart = start * this.paneMs;
+    const windowEnd = (start + shape.size) * this.paneMs;
+    for (let a = 0; a < this.accumulators.length; a++) {
+      const acc = this.accumulators[a]!;
+      const r = acc.result(states[a] ?? acc.create());
+      // Spelled out rather than spread: `{ ...r, … }` costs several times more, and the mapped type
+      // makes the compiler flag any field added to IndicatorResult that is not copied here.
+      const value: { [F in keyof Required<IndicatorValue>]: IndicatorValue[F] } = {
+        value: r.value,
+        numerator: r.numerator,
+        denominator: r.denominator,
+        samples: r.samples,
+        quantiles: r.quantiles,
+        parts: r.parts,
+        pipeline: this.pipeline.name,
+        indicator: acc.name,
+        window: shape.name,
+        key: key.key,
+        keyId: key.keyId,
+        windowStart,
+        windowEnd,
+        kind,
+        version,
+      };
+      out.push(value);
+    }
+  }
+
+  /** `late` holds (key, pane index) pairs of events that arrived after some of their windows were final. */
+  private emitCorrections(late: (KeyRecord<KeyPane, BlockCache> | number)[], w0: number, out: IndicatorValue[]): void {
+    const done = new Set<string>();
+    const paneMs = this.paneMs;
+    for (let i = 0; i < late.length; i += 2) {
+      const key = late[i] as KeyRecord<KeyPane, BlockCache>;
+      const paneIndex = late[i + 1] as number;
+      for (const shape of this.layout.windows) {
+        const hi = lastWindowOf(shape, paneIndex);
+        for (let k = firstWindowOf(shape, paneIndex); k <= hi; k++) {
+          const endMs = windowEndPane(shape, k) * paneMs;
+          if (endMs > w0) break; // still open: its final will include the event
+          const id = `${shape.index}|${k}|${key.keyId}`;
+          if (done.has(id)) continue;
+          done.add(id);
+          const previous = this.corrected.get(id)?.version ?? (this.hadFinal(key, shape, k, endMs) ? 1 : 0);
+          this.corrected.set(id, { version: previous + 1, endMs });
+          this.emitWindow(shape, k, key, 'correction', previous + 1, out);
+        }
+      }
+    }
+  }
+
+  /** Whether the key had data in window k when it closed (i.e. a final version 1 was emitted). */
+  private hadFinal(key: KeyRecord<KeyPane, BlockCache>, shape: WindowShape, k: number, endMs: number): boolean {
+    const start = k * shape.hop;
+    for (const pane of this.merger.panesIn(key, start, start + shape.size)) {
+      if (pane.createdAtWatermark < endMs) return true;
+    }
+    return false;
+  }
+
+  /** Drops panes whose every window ended more than correctionHorizonMs before the watermark. */
+  private dropPanes(watermark: number): void {
+    const horizon = this.pipeline.correctionHorizonMs;
+    const live = this.livePanes;
+    let n = 0;
+    while (n < live.length && maxEndPane(this.layout, live[n]!) * this.paneMs + horizon < watermark) {
+      const index = live[n]!;
+      for (const key of this.paneKeys.get(index)!.keys) {
+        key.panes.delete(index);
+        if (key.lastPaneIndex === index) {
+          key.lastPaneIndex = NaN;
+          key.lastPane = undefined;
+        }
+      }
+      this.paneKeys.delete(index);
+      n++;
+    }
+    if (n > 0) this.livePanes = live.slice(n);
+    for (const [id, c] of this.corrected) if (c.endMs + horizon < watermark) this.corrected.delete(id);
+  }
+
+  /** Keys without panes whose last event is older than keyIdleEvictMs (event time, against the watermark). */
+  private evictIdleKeys(watermark: number): void {
+    const limit = watermark - this.pipeline.keyIdleEvictMs;
+    for (const key of this.interner.keys()) {
+      if (key.panes.size === 0 && key.lastTs < limit) {
+        this.interner.evict(key);
+        this.counters.evictedKeys++;
+      }
+    }
+  }
+}
+
+function sortedInsertionPoint(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
