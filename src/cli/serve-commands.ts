@@ -114,11 +114,12 @@ ${COMMON_HELP}
       ...(scenario ? { scenario } : {}),
     });
     const metrics = createMetrics();
-    let app: CxPulseApp | undefined;
+    // The dead-letter sink logs through the app's logger, which exists only once the app is built.
+    const logTo: { app?: CxPulseApp } = {};
     const deadLetters = createMemoryDeadLetterSink({
-      onDeadLetter: (d) => app?.server.log.warn({ reason: d.reason, detail: d.detail }, 'dead letter'),
+      onDeadLetter: (d) => logTo.app?.server.log.warn({ reason: d.reason, detail: d.detail }, 'dead letter'),
     });
-    app = await buildApp({
+    const app = await buildApp({
       config,
       pipelines,
       source: createInProcessSource(events$, { topic: 'simulator' }),
@@ -127,6 +128,7 @@ ${COMMON_HELP}
       metrics,
       logger: loggerOptions(config),
     });
+    logTo.app = app;
     try {
       return await serveUntilSignal(
         app,

@@ -126,7 +126,8 @@ export interface TouchpointEvent extends EventBase {
   customerId?: string;
 }
 
-export type CxEvent = ContactEvent | AgentStateEvent | SurveyResponseEvent | SocialFeedbackEvent | TouchpointEvent;
+export type CxEvent =
+  ContactEvent | AgentStateEvent | SurveyResponseEvent | SocialFeedbackEvent | TouchpointEvent;
 
 export function isContactEvent(e: CxEvent): e is ContactEvent {
   return e.type.startsWith('contact.');
