@@ -85,7 +85,15 @@ export function contactCenterEvents(o: WorkloadOptions): CxEvent[] {
       continue;
     }
     const type: ContactEvent['type'] =
-      r < 0.36 ? 'contact.queued' : r < 0.6 ? 'contact.answered' : r < 0.66 ? 'contact.abandoned' : r < 0.7 ? 'contact.transferred' : 'contact.ended';
+      r < 0.36
+        ? 'contact.queued'
+        : r < 0.6
+          ? 'contact.answered'
+          : r < 0.66
+            ? 'contact.abandoned'
+            : r < 0.7
+              ? 'contact.transferred'
+              : 'contact.ended';
     const e: ContactEvent = {
       id: `e${i}`,
       type,

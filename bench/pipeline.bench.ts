@@ -38,12 +38,14 @@ interface Checksum {
 function runEngine(pipeline: PipelineDefinition, batches: CxEvent[][]): Checksum {
   const input = new Subject<CxEvent[]>();
   const check: Checksum = { values: 0, sum: 0 };
-  input.pipe(windowedIndicators({ pipeline, accumulators: contactCenterAccumulators(pipeline) })).subscribe((out) => {
-    for (const v of out) {
-      check.values++;
-      if (v.value !== null) check.sum += v.value;
-    }
-  });
+  input
+    .pipe(windowedIndicators({ pipeline, accumulators: contactCenterAccumulators(pipeline) }))
+    .subscribe((out) => {
+      for (const v of out) {
+        check.values++;
+        if (v.value !== null) check.sum += v.value;
+      }
+    });
   for (const batch of batches) input.next(batch);
   input.complete();
   return check;
@@ -87,11 +89,17 @@ interface BaselineValue {
 /** The hand-written loop: what one would write for exactly this pipeline, with no engine. */
 function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checksum {
   const paneMs = 10_000;
-  const windows = pipeline.windows.map((w) => ({ name: w.name, size: w.sizeMs / paneMs, hop: w.hopMs / paneMs }));
+  const windows = pipeline.windows.map((w) => ({
+    name: w.name,
+    size: w.sizeMs / paneMs,
+    hop: w.hopMs / paneMs,
+  }));
   const slParams = pipeline.indicators.find((d) => d.name === 'service_level')!.params;
   const byQueue = new Map(Object.entries((slParams.thresholdsByQueue ?? {}) as Record<string, number>));
   const slDefault = Number(slParams.serviceLevelThresholdMs ?? 20_000);
-  const slVip = Number(pipeline.indicators.find((d) => d.name === 'service_level_vip')!.params.serviceLevelThresholdMs);
+  const slVip = Number(
+    pipeline.indicators.find((d) => d.name === 'service_level_vip')!.params.serviceLevelThresholdMs,
+  );
   const shortAbandonMs = 5_000;
   const lateness = pipeline.allowedLatenessMs;
   const horizon = pipeline.correctionHorizonMs;
@@ -105,8 +113,24 @@ function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checks
   let maxPane = -Infinity;
 
   const out: BaselineValue[] = [];
-  const push = (k: BaselineKey, w: string, start: number, indicator: string, num: number, den: number, value: number | null) => {
-    out.push({ keyId: k.keyId, window: w, windowStart: start, indicator, value, numerator: num, denominator: den });
+  const push = (
+    k: BaselineKey,
+    w: string,
+    start: number,
+    indicator: string,
+    num: number,
+    den: number,
+    value: number | null,
+  ) => {
+    out.push({
+      keyId: k.keyId,
+      window: w,
+      windowStart: start,
+      indicator,
+      value,
+      numerator: num,
+      denominator: den,
+    });
   };
   const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
   const closeWindows = (fromEnd: number, toEnd: number) => {
@@ -127,12 +151,60 @@ function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checks
           push(key, w.name, ws, 'contacts_offered', sum[OFFERED]!, 0, sum[OFFERED]!);
           push(key, w.name, ws, 'contacts_answered', sum[ANSWERED]!, 0, sum[ANSWERED]!);
           push(key, w.name, ws, 'contacts_abandoned', sum[ABANDONED]!, 0, sum[ABANDONED]!);
-          push(key, w.name, ws, 'abandonment_rate', sum[AB_NUM]!, sum[AB_DEN]!, ratio(sum[AB_NUM]!, sum[AB_DEN]!));
-          push(key, w.name, ws, 'service_level', sum[SL_NUM]!, sum[SL_DEN]!, ratio(sum[SL_NUM]!, sum[SL_DEN]!));
-          push(key, w.name, ws, 'service_level_vip', sum[SLV_NUM]!, sum[SLV_DEN]!, ratio(sum[SLV_NUM]!, sum[SLV_DEN]!));
-          push(key, w.name, ws, 'asa_seconds', sum[ASA_SUM]!, sum[ASA_N]!, sum[ASA_N]! > 0 ? (sum[ASA_SUM]! / sum[ASA_N]!) / 1000 : null);
-          push(key, w.name, ws, 'aht_seconds', sum[AHT_SUM]!, sum[AHT_N]!, sum[AHT_N]! > 0 ? (sum[AHT_SUM]! / sum[AHT_N]!) / 1000 : null);
-          push(key, w.name, ws, 'transfer_rate', sum[TR_NUM]!, sum[TR_DEN]!, ratio(sum[TR_NUM]!, sum[TR_DEN]!));
+          push(
+            key,
+            w.name,
+            ws,
+            'abandonment_rate',
+            sum[AB_NUM]!,
+            sum[AB_DEN]!,
+            ratio(sum[AB_NUM]!, sum[AB_DEN]!),
+          );
+          push(
+            key,
+            w.name,
+            ws,
+            'service_level',
+            sum[SL_NUM]!,
+            sum[SL_DEN]!,
+            ratio(sum[SL_NUM]!, sum[SL_DEN]!),
+          );
+          push(
+            key,
+            w.name,
+            ws,
+            'service_level_vip',
+            sum[SLV_NUM]!,
+            sum[SLV_DEN]!,
+            ratio(sum[SLV_NUM]!, sum[SLV_DEN]!),
+          );
+          push(
+            key,
+            w.name,
+            ws,
+            'asa_seconds',
+            sum[ASA_SUM]!,
+            sum[ASA_N]!,
+            sum[ASA_N]! > 0 ? sum[ASA_SUM]! / sum[ASA_N]! / 1000 : null,
+          );
+          push(
+            key,
+            w.name,
+            ws,
+            'aht_seconds',
+            sum[AHT_SUM]!,
+            sum[AHT_N]!,
+            sum[AHT_N]! > 0 ? sum[AHT_SUM]! / sum[AHT_N]! / 1000 : null,
+          );
+          push(
+            key,
+            w.name,
+            ws,
+            'transfer_rate',
+            sum[TR_NUM]!,
+            sum[TR_DEN]!,
+            ratio(sum[TR_NUM]!, sum[TR_DEN]!),
+          );
         }
       }
     }
@@ -153,7 +225,12 @@ function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checks
       if (channels === undefined) byQueueKeys.set(ce.queue, (channels = new Map()));
       let key = channels.get(ce.channel);
       if (key === undefined) {
-        key = { keyId: `channel=${ce.channel},queue=${ce.queue}`, panes: new Map(), lastIndex: NaN, last: undefined };
+        key = {
+          keyId: `channel=${ce.channel},queue=${ce.queue}`,
+          panes: new Map(),
+          lastIndex: NaN,
+          last: undefined,
+        };
         channels.set(ce.channel, key);
         keys.push(key);
       }
@@ -232,7 +309,13 @@ function earlyFiringMs(pipeline: PipelineDefinition, batches: CxEvent[][]): numb
 
 export async function run(): Promise<BenchResult[]> {
   const pipeline = contactCenterPipeline();
-  const events = contactCenterEvents({ events: 500_000, queues: 40, channels: 5, eventsPerSecond: 1_000, disorderMs: 5_000 });
+  const events = contactCenterEvents({
+    events: 500_000,
+    queues: 40,
+    channels: 5,
+    eventsPerSecond: 1_000,
+    disorderMs: 5_000,
+  });
   const batches = inBatches(events, 1_000);
 
   const engineCheck = runEngine(pipeline, batches);

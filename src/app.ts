@@ -20,6 +20,8 @@ import { publish } from './observability/instrumentation.js';
 import type { Metrics } from './observability/metrics.js';
 import { healthPlugin } from './server/health.js';
 import { metricsPlugin } from './server/metrics.js';
+import { InMemoryAlertStore, type AlertStore } from './server/alert-store.js';
+import { registerLiveServer } from './server/live-server.js';
 import type { DeadLetterSink } from './sinks/kafka/dead-letter-sink.js';
 import { LatestValues } from './sinks/memory/latest-values.js';
 import { ingest } from './sources/ingest.js';
@@ -38,6 +40,8 @@ export interface AppOptions {
   /** fastify logger: false in tests, pino options in main. */
   logger?: boolean | Record<string, unknown>;
   scheduler?: SchedulerLike;
+  /** Alerts for the API, the WebSocket and the wallboard; default an empty in-memory store. */
+  alerts?: AlertStore;
 }
 
 export interface CxPulseApp {
@@ -77,6 +81,8 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     },
   });
   await server.register(metricsPlugin, { registry: options.metrics.registry });
+  const alerts = options.alerts ?? new InMemoryAlertStore();
+  await registerLiveServer(server, { config, pipelines, latest, values$, alerts });
 
   return {
     server,

@@ -6,6 +6,9 @@
  */
 import { DURATION_PATTERN } from './duration.js';
 
+/** One `auth.tokens` entry; src/server/auth.ts parses them (config does not import the server). */
+export const TOKEN_SPEC_PATTERN = '^(viewer|operator):([A-Za-z0-9_.@-]+:)?[^:\\s]+$';
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -31,6 +34,22 @@ export interface AppConfig {
     username: string;
     /** Secret: redacted from logs (see CONFIG_SECRET_PATHS). */
     password: string;
+    /*
+     * The fields below are optional so that configurations written before them stay equal to the
+     * defaults; their defaults live in src/sinks/clickhouse/clickhouse-sink.ts and docs/configuration.md.
+     */
+    /** Secret key of the customer/contact id pseudonyms (HMAC-SHA256). Absent: random per process, with a warning. */
+    pseudonymSecret?: string;
+    /** Days of data kept (TTL, or dropped daily partitions on 18.16); 0 keeps everything. Default 90. */
+    retentionDays?: number;
+    /** Rows per insert at most. Default 10 000. */
+    batchRows?: number;
+    /** Longest a row waits for its batch, ms. Default 1000. */
+    batchMaxAgeMs?: number;
+    /** Rows held per table before writes wait (back-pressure). Default 100 000. */
+    maxBufferedRows?: number;
+    /** Store early firings too. Default false (final values and corrections only). */
+    writeEarlyValues?: boolean;
   };
   events: {
     /** Events larger than this (encoded bytes) are dead-lettered. */
@@ -59,6 +78,25 @@ export interface AppConfig {
     scenario: string;
   };
   log: { level: LogLevel };
+  auth: {
+    /**
+     * API and WebSocket tokens, each `role:token` or `role:name:token` (role `viewer` or `operator`).
+     * Empty: the server is open and logs a warning. Secret: redacted from logs.
+     */
+    tokens: string[];
+  };
+  websocket: {
+    /** Connections beyond this are refused with HTTP 503. */
+    maxClients: number;
+    /** Largest client message; a larger one closes the connection (1009). */
+    maxPayloadBytes: number;
+    /** Ping interval; a peer that has not answered the previous ping is dropped. */
+    heartbeatMs: number;
+    /** Socket backlog above which a client counts as slow and its values are conflated. */
+    highWaterBytes: number;
+    /** Series a slow client may have pending before it is dropped. */
+    maxPendingSeries: number;
+  };
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -80,15 +118,30 @@ export const DEFAULT_CONFIG: AppConfig = {
   pipelines: { dir: 'pipelines', files: [] },
   simulator: { enabled: false, seed: 42, rate: 100, speed: 10, scenario: 'scenarios/demo.yaml' },
   log: { level: 'info' },
+  auth: { tokens: [] },
+  websocket: {
+    maxClients: 1000,
+    maxPayloadBytes: 65_536,
+    heartbeatMs: 30_000,
+    highWaterBytes: 1_048_576,
+    maxPendingSeries: 100_000,
+  },
 };
 
 /** Dotted paths of secrets, for log redaction. */
-export const CONFIG_SECRET_PATHS = ['clickhouse.password'] as const;
+export const CONFIG_SECRET_PATHS = [
+  'clickhouse.password',
+  'clickhouse.pseudonymSecret',
+  'auth.tokens',
+] as const;
 
 /** A copy safe to log: secrets replaced, credentials in URLs masked. */
 export function redactConfig(config: AppConfig): AppConfig {
   const copy = structuredClone(config);
   if (copy.clickhouse.password !== '') copy.clickhouse.password = '[redacted]';
+  if (copy.clickhouse.pseudonymSecret) copy.clickhouse.pseudonymSecret = '[redacted]';
+  // The role (and name) stay visible: they say who may do what without giving the token away.
+  copy.auth.tokens = copy.auth.tokens.map((t) => `${t.slice(0, t.lastIndexOf(':'))}:[redacted]`);
   copy.clickhouse.url = copy.clickhouse.url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:[redacted]@');
   return copy;
 }
@@ -113,6 +166,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'CLICKHOUSE_DATABASE', path: ['clickhouse', 'database'], kind: 'string' },
   { name: 'CLICKHOUSE_USERNAME', path: ['clickhouse', 'username'], kind: 'string' },
   { name: 'CLICKHOUSE_PASSWORD', path: ['clickhouse', 'password'], kind: 'string' },
+  { name: 'CLICKHOUSE_PSEUDONYM_SECRET', path: ['clickhouse', 'pseudonymSecret'], kind: 'string' },
+  { name: 'CLICKHOUSE_RETENTION_DAYS', path: ['clickhouse', 'retentionDays'], kind: 'integer' },
   { name: 'CXPULSE_PIPELINES_DIR', path: ['pipelines', 'dir'], kind: 'string' },
   { name: 'CXPULSE_SIMULATOR', path: ['simulator', 'enabled'], kind: 'boolean' },
   { name: 'CXPULSE_SIMULATOR_SEED', path: ['simulator', 'seed'], kind: 'integer' },
@@ -120,6 +175,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'CXPULSE_SIMULATOR_SPEED', path: ['simulator', 'speed'], kind: 'number' },
   { name: 'CXPULSE_SIMULATOR_SCENARIO', path: ['simulator', 'scenario'], kind: 'string' },
   { name: 'LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+  { name: 'CXPULSE_AUTH_TOKENS', path: ['auth', 'tokens'], kind: 'list' },
 ];
 
 /** Milliseconds, written either as an integer or as a duration string (`7d`, `5m`). */
@@ -163,6 +219,12 @@ export const APP_CONFIG_SCHEMA = section(
         database: { ...nonEmpty, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
         username: nonEmpty,
         password: { type: 'string' },
+        pseudonymSecret: { type: 'string' },
+        retentionDays: { type: 'integer', minimum: 0, maximum: 36500 },
+        batchRows: { type: 'integer', minimum: 1, maximum: 1000000 },
+        batchMaxAgeMs: { type: 'integer', minimum: 1 },
+        maxBufferedRows: { type: 'integer', minimum: 1 },
+        writeEarlyValues: { type: 'boolean' },
       },
       'ClickHouse sink.',
     ),
@@ -189,6 +251,20 @@ export const APP_CONFIG_SCHEMA = section(
       'In-process event simulator.',
     ),
     log: section({ level: { type: 'string', enum: [...LOG_LEVELS] } }, 'Logging.'),
+    auth: section(
+      { tokens: { type: 'array', items: { type: 'string', pattern: TOKEN_SPEC_PATTERN } } },
+      'API and WebSocket tokens.',
+    ),
+    websocket: section(
+      {
+        maxClients: { type: 'integer', minimum: 1 },
+        maxPayloadBytes: { type: 'integer', minimum: 1024 },
+        heartbeatMs: { type: 'integer', minimum: 100 },
+        highWaterBytes: { type: 'integer', minimum: 1024 },
+        maxPendingSeries: { type: 'integer', minimum: 1 },
+      },
+      'WebSocket limits.',
+    ),
   },
   'CX Pulse configuration file.',
 );
@@ -198,4 +274,5 @@ export const CONFIG_PATTERN_HINTS: Record<string, string> = {
   '^[^\\s,]+:[0-9]+$': 'must be host:port',
   '^(https?://.+)?$': 'must be an http:// or https:// URL, or empty',
   '^[A-Za-z_][A-Za-z0-9_]*$': 'must be letters, digits and underscores',
+  [TOKEN_SPEC_PATTERN]: 'must be role:token or role:name:token, role viewer or operator',
 };

@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   CXP_ERR_SOURCE_KAFKA: { retriable: true, httpStatus: 503, message: 'kafka source failed' },
   CXP_ERR_SINK_KAFKA: { retriable: true, httpStatus: 503, message: 'kafka sink failed' },
   CXP_ERR_SINK_CLICKHOUSE: { retriable: true, httpStatus: 503, message: 'clickhouse sink failed' },
+  CXP_ERR_SINK_CLICKHOUSE_REJECTED: {
+    retriable: false,
+    httpStatus: 500,
+    message: 'clickhouse rejected the statement or the data (retrying cannot help)',
+  },
   CXP_ERR_CLI_USAGE: { retriable: false, httpStatus: 400, message: 'command line usage error' },
   CXP_ERR_INPUT_INVALID: { retriable: false, httpStatus: 400, message: 'input is invalid' },
   CXP_ERR_SERVICE_START: { retriable: false, httpStatus: 500, message: 'a service could not be started' },

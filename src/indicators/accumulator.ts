@@ -32,7 +32,11 @@ export interface IndicatorAccumulator<S = unknown> {
   create(): S;
   /** Adds one event in place. Returns nothing; filtering by the definition's predicate happens before. */
   add(state: S, event: CxEvent): void;
-  /** Merges `from` into `into` in place; `from` is not used afterwards by the caller. */
+  /**
+   * Merges `from` into `into` in place. `from` must be left unchanged and must not be adopted
+   * (no `into.x = from.x` of a mutable part): the window engine merges the same pane state into
+   * several windows and keeps adding events to it.
+   */
   merge(into: S, from: S): void;
   result(state: S): IndicatorResult;
 }

@@ -46,11 +46,9 @@ export function addToSketch(state: SketchState, value: number): void {
 
 export function mergeSketch(into: SketchState, from: SketchState): void {
   if (from.sketch === null || from.sketch.count === 0) return;
-  if (into.sketch === null) {
-    // The caller does not use `from` afterwards, so its sketch can be adopted as is.
-    into.sketch = from.sketch;
-    return;
-  }
+  // Never adopt `from.sketch`: the window engine merges one pane into several windows and keeps
+  // adding to the pane afterwards, so sharing the object would leak later values into closed windows.
+  into.sketch ??= new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
   into.sketch.merge(from.sketch);
 }
 

@@ -20,6 +20,14 @@ export interface InstrumentationEvents {
   'sink.kafka.dead_letter_failed': { error: unknown; messages: number };
   'pipeline.values': { pipeline: string; values: number };
   'pipeline.rejected': { pipeline: string; reason: string; count: number };
+  /** One batch stored in a ClickHouse table (after any retries); duration of the successful attempt. */
+  'sink.clickhouse.insert': { table: string; rows: number; durationSeconds: number };
+  /** One failed insert attempt; `retriable` false means the batch's writes were rejected. */
+  'sink.clickhouse.insert_failed': { table: string; rows: number; error: unknown; retriable: boolean };
+  /** Rows accepted by a writer and not yet stored (buffered or being inserted), against its bound. */
+  'sink.clickhouse.buffer': { table: string; rows: number; capacity: number };
+  /** Old daily partitions dropped by the retention job (servers without TTL). */
+  'sink.clickhouse.retention': { table: string; partitionsDropped: number };
 }
 
 export type InstrumentationName = keyof InstrumentationEvents;

@@ -2,7 +2,7 @@
  * The bridge from instrumentation events to prom-client. The only place that knows metric names.
  * Metric names follow cxpulse_<subsystem>_<name>_<unit>; counters end in _total.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { subscribe } from './instrumentation.js';
 
 export interface Metrics {
@@ -76,6 +76,44 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
   });
 
+  const clickhouseInsertDuration = new Histogram({
+    name: 'cxpulse_sink_clickhouse_insert_duration_seconds',
+    help: 'Duration of successful ClickHouse batch inserts, by table.',
+    labelNames: ['table'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const clickhouseRows = new Counter({
+    name: 'cxpulse_sink_clickhouse_rows_total',
+    help: 'Rows stored in ClickHouse, by table.',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  const clickhouseFailures = new Counter({
+    name: 'cxpulse_sink_clickhouse_insert_failures_total',
+    help: 'Failed ClickHouse insert attempts, by table (retriable ones are retried with the shared policy).',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  const clickhouseBuffered = new Gauge({
+    name: 'cxpulse_sink_clickhouse_buffered_rows',
+    help: 'Rows accepted by the ClickHouse writer and not yet stored, by table; writes wait when it reaches the bound.',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  const clickhouseBufferCapacity = new Gauge({
+    name: 'cxpulse_sink_clickhouse_buffer_capacity_rows',
+    help: 'Bound of the ClickHouse writer buffer, by table.',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  const clickhousePartitionsDropped = new Counter({
+    name: 'cxpulse_sink_clickhouse_partitions_dropped_total',
+    help: 'Daily partitions dropped by the retention job, by table.',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+
   const unsubscribers = [
     subscribe('events.decoded', ({ source, byType }) => {
       for (const type in byType) eventsConsumed.inc({ source, type }, byType[type]);
@@ -96,6 +134,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     subscribe('pipeline.values', ({ pipeline, values }) => pipelineValues.inc({ pipeline }, values)),
     subscribe('pipeline.rejected', ({ pipeline, reason, count }) =>
       pipelineRejected.inc({ pipeline, reason }, count),
+    ),
+    subscribe('sink.clickhouse.insert', ({ table, rows, durationSeconds }) => {
+      clickhouseInsertDuration.observe({ table }, durationSeconds);
+      clickhouseRows.inc({ table }, rows);
+    }),
+    subscribe('sink.clickhouse.insert_failed', ({ table }) => clickhouseFailures.inc({ table })),
+    subscribe('sink.clickhouse.buffer', ({ table, rows, capacity }) => {
+      clickhouseBuffered.set({ table }, rows);
+      clickhouseBufferCapacity.set({ table }, capacity);
+    }),
+    subscribe('sink.clickhouse.retention', ({ table, partitionsDropped }) =>
+      clickhousePartitionsDropped.inc({ table }, partitionsDropped),
     ),
   ];
 

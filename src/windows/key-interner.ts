@@ -52,7 +52,9 @@ export class KeyInterner<P, C = unknown> {
     private readonly dimensions: readonly string[],
     private readonly maxKeys: number,
   ) {
-    this.sortedDims = dimensions.map((name, pos) => ({ name, pos })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    this.sortedDims = dimensions
+      .map((name, pos) => ({ name, pos }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   get size(): number {

@@ -30,11 +30,15 @@ function gcd(a: number, b: number): number {
 }
 
 export function paneLayout(windows: readonly WindowDefinition[]): PaneLayout {
-  if (windows.length === 0) throw new CxPulseError('CXP_ERR_PIPELINE_INVALID', 'a pipeline needs at least one window');
+  if (windows.length === 0)
+    throw new CxPulseError('CXP_ERR_PIPELINE_INVALID', 'a pipeline needs at least one window');
   let paneMs = 0;
   for (const w of windows) {
     if (!Number.isSafeInteger(w.sizeMs) || !Number.isSafeInteger(w.hopMs) || w.sizeMs <= 0 || w.hopMs <= 0) {
-      throw new CxPulseError('CXP_ERR_PIPELINE_INVALID', `window ${w.name}: size and hop must be positive integers`);
+      throw new CxPulseError(
+        'CXP_ERR_PIPELINE_INVALID',
+        `window ${w.name}: size and hop must be positive integers`,
+      );
     }
     if (w.hopMs > w.sizeMs) {
       // A hop larger than the size would leave gaps no window covers (a sampling window).

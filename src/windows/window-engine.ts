@@ -28,6 +28,9 @@ import {
   type WindowShape,
 } from './pane-layout.js';
 
+/** Expected panes per window above which a key's hopping windows use block aggregates. */
+const DENSE_PANES_PER_WINDOW = 8;
+
 export interface KeyPane {
   readonly index: number;
   /** One accumulator state per indicator, in definition order; undefined until the indicator's first event. */
@@ -43,6 +46,11 @@ interface PaneKeys {
 interface CorrectedWindow {
   version: number;
   endMs: number;
+}
+
+export interface WindowEngineTuning {
+  /** Expected panes per window above which a key's hopping windows use block aggregates (default 8; 0 = always). */
+  densePanesPerWindow?: number;
 }
 
 export interface WindowEngineCounters {
@@ -67,6 +75,7 @@ export class WindowEngine {
   private readonly corrected = new Map<string, CorrectedWindow>();
   private readonly dirtyKeys: KeyRecord<KeyPane, BlockCache>[] = [];
   private readonly trackChanges: boolean;
+  private readonly densePanesPerWindow: number;
   private mark = 0;
   private maxTs = -Infinity;
   private wm = -Infinity;
@@ -75,6 +84,7 @@ export class WindowEngine {
     private readonly pipeline: PipelineDefinition,
     accumulators: readonly IndicatorAccumulator[],
     private readonly onRejected: (r: RejectedEvent) => void = () => {},
+    tuning: WindowEngineTuning = {},
   ) {
     if (accumulators.length !== pipeline.indicators.length) {
       throw new CxPulseError(
@@ -96,6 +106,7 @@ export class WindowEngine {
     this.interner = new KeyInterner(pipeline.keyBy, pipeline.maxKeys);
     this.trackChanges = pipeline.earlyFiringIntervalMs > 0;
     this.merger = new WindowMerger(this.accumulators);
+    this.densePanesPerWindow = tuning.densePanesPerWindow ?? DENSE_PANES_PER_WINDOW;
   }
 
   /** Max event time seen − allowedLatenessMs (or further, after an idle advance); -Infinity before any event. */
@@ -235,9 +246,9 @@ export class WindowEngine {
     for (const { shape, k } of closing) {
       const start = k * shape.hop;
       for (const key of this.keysInWindow(shape, k)) {
-        // Hopping finals close in order per definition: the block cache makes them cheap.
-        const states =
-          shape.size > shape.hop ? this.merger.blocks(key, shape, k) : this.merger.naive(key, start, start + shape.size);
+        const states = this.useBlocks(key, shape)
+          ? this.merger.blocks(key, shape, k)
+          : this.merger.naive(key, start, start + shape.size);
         if (states !== undefined) this.emitValues(shape, k, key, 'final', 1, states, out);
       }
     }
@@ -309,6 +320,19 @@ export class WindowEngine {
     return keys;
   }
 
+  /**
+   * Block aggregates pay off for a hopping window whose key has many panes in it (a dense key):
+   * they replace size/hop merges per pane by a few. A sparse key merges its few panes directly,
+   * and keeps no cache (memory is what bounds the number of keys).
+   */
+  private useBlocks(key: KeyRecord<KeyPane, BlockCache>, shape: WindowShape): boolean {
+    const dense = this.densePanesPerWindow;
+    if (shape.size <= shape.hop || key.panes.size < dense) return false;
+    const oldest = key.panes.keys().next().value as number;
+    const span = Math.max(1, key.lastPaneIndex - oldest + 1);
+    return (key.panes.size * shape.size) / span > dense;
+  }
+
   /** One value per indicator for window k of `shape` and `key`, from its panes; nothing when it has none. */
   private emitWindow(
     shape: WindowShape,
@@ -362,7 +386,11 @@ export class WindowEngine {
   }
 
   /** `late` holds (key, pane index) pairs of events that arrived after some of their windows were final. */
-  private emitCorrections(late: (KeyRecord<KeyPane, BlockCache> | number)[], w0: number, out: IndicatorValue[]): void {
+  private emitCorrections(
+    late: (KeyRecord<KeyPane, BlockCache> | number)[],
+    w0: number,
+    out: IndicatorValue[],
+  ): void {
     const done = new Set<string>();
     const paneMs = this.paneMs;
     for (let i = 0; i < late.length; i += 2) {
@@ -385,7 +413,12 @@ export class WindowEngine {
   }
 
   /** Whether the key had data in window k when it closed (i.e. a final version 1 was emitted). */
-  private hadFinal(key: KeyRecord<KeyPane, BlockCache>, shape: WindowShape, k: number, endMs: number): boolean {
+  private hadFinal(
+    key: KeyRecord<KeyPane, BlockCache>,
+    shape: WindowShape,
+    k: number,
+    endMs: number,
+  ): boolean {
     const start = k * shape.hop;
     for (const pane of this.merger.panesIn(key, start, start + shape.size)) {
       if (pane.createdAtWatermark < endMs) return true;

@@ -40,7 +40,9 @@ export interface BlockCache {
 }
 
 export class WindowMerger<P extends PaneStates> {
-  constructor(private readonly accumulators: readonly IndicatorAccumulator[]) {}
+  constructor(private readonly accumulators: readonly IndicatorAccumulator[]) {
+    this.scratchComposite = this.empty();
+  }
 
   /** Merges `from` into `into` (owned by the caller), creating states on demand. */
   mergeInto(into: Composite, from: Composite | undefined): void {
@@ -56,8 +58,18 @@ export class WindowMerger<P extends PaneStates> {
     }
   }
 
+  private readonly scratchComposite: Composite;
+
   empty(): Composite {
     return new Array<unknown>(this.accumulators.length).fill(undefined);
+  }
+
+  /**
+   * A cleared composite shared by every window value: the caller reads it (result()) before the
+   * next window is merged, and the states in it are fresh each time, so only the array is reused.
+   */
+  private scratch(): Composite {
+    return this.scratchComposite.fill(undefined);
   }
 
   /** The key's panes in [start, end), in any order. */
@@ -74,11 +86,14 @@ export class WindowMerger<P extends PaneStates> {
     return panes;
   }
 
-  /** Window [start, end) by merging each pane; undefined when the key has no pane there. */
+  /**
+   * Window [start, end) by merging each pane; undefined when the key has no pane there.
+   * The composite returned (here and by `blocks`) is only valid until the next call.
+   */
   naive(key: KeyRecord<P, BlockCache>, start: number, end: number): Composite | undefined {
     const panes = this.panesIn(key, start, end);
     if (panes.length === 0) return undefined;
-    const into = this.empty();
+    const into = this.scratch();
     for (const pane of panes) this.mergeInto(into, pane.states);
     return into;
   }
@@ -99,11 +114,14 @@ export class WindowMerger<P extends PaneStates> {
       prefixThrough: NaN,
       prefix: [],
     });
-    const into = this.empty();
+    const into = this.scratch();
     if (boundary > start) {
       const block = boundary / size - 1;
       if (cache.suffixBlock !== block) this.buildSuffix(key, cache, block, shape);
-      this.mergeInto(into, cache.suffix[start - block * size]);
+      // Each start offset serves exactly one window: let it go as soon as it is used.
+      const offset = start - block * size;
+      this.mergeInto(into, cache.suffix[offset]);
+      cache.suffix[offset] = undefined;
     }
     this.mergeInto(into, this.prefix(key, cache, boundary / size, size, end - 1));
     return into;
@@ -115,7 +133,12 @@ export class WindowMerger<P extends PaneStates> {
   }
 
   /** Suffix aggregates of a block, kept only at the offsets where a window starts. */
-  private buildSuffix(key: KeyRecord<P, BlockCache>, cache: BlockCache, block: number, shape: WindowShape): void {
+  private buildSuffix(
+    key: KeyRecord<P, BlockCache>,
+    cache: BlockCache,
+    block: number,
+    shape: WindowShape,
+  ): void {
     const size = shape.size;
     const suffix = new Array<Composite | undefined>(size).fill(undefined);
     const first = block * size;
@@ -148,7 +171,13 @@ export class WindowMerger<P extends PaneStates> {
     cache.suffix = suffix;
   }
 
-  private prefix(key: KeyRecord<P, BlockCache>, cache: BlockCache, block: number, size: number, through: number): Composite {
+  private prefix(
+    key: KeyRecord<P, BlockCache>,
+    cache: BlockCache,
+    block: number,
+    size: number,
+    through: number,
+  ): Composite {
     if (cache.prefixBlock !== block || cache.prefixThrough > through) {
       cache.prefixBlock = block;
       cache.prefixThrough = block * size - 1;

@@ -11,7 +11,13 @@
  *   while state is still held.
  * Semantics in full: docs/windows.md.
  */
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  Observable,
+  asyncScheduler,
+  type OperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import type { PipelineDefinition } from '../config/pipeline-definition.js';
 import type { CxEvent } from '../events/types.js';
 import type { IndicatorAccumulator } from '../indicators/accumulator.js';
@@ -30,7 +36,9 @@ export interface WindowedIndicatorsOptions {
   onEngine?: (engine: WindowEngine) => void;
 }
 
-export function windowedIndicators(options: WindowedIndicatorsOptions): OperatorFunction<CxEvent[], IndicatorValue[]> {
+export function windowedIndicators(
+  options: WindowedIndicatorsOptions,
+): OperatorFunction<CxEvent[], IndicatorValue[]> {
   const { pipeline, accumulators } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
   const earlyEvery = pipeline.earlyFiringIntervalMs;

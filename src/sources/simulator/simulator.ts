@@ -120,7 +120,11 @@ const BREAK: LogNormalSpec = { medianMs: 8 * 60_000, sigma: 0.4 };
 const CALLBACK_AFTER_UNRESOLVED: LogNormalSpec = { medianMs: 90 * 60_000, sigma: 0.8 };
 const CALLBACK_AFTER_ABANDON: LogNormalSpec = { medianMs: 15 * 60_000, sigma: 0.8 };
 const CALLBACK_AFTER_JOURNEY: LogNormalSpec = { medianMs: 3 * 60_000, sigma: 0.6 };
+/** Post-contact surveys arrive minutes later (IVR, SMS, e-mail). */
 const SURVEY_DELAY: LogNormalSpec = { medianMs: 10 * 60_000, sigma: 0.9 };
+/** In-app surveys pop up right after the journey. */
+const JOURNEY_SURVEY_DELAY: LogNormalSpec = { medianMs: 20_000, sigma: 0.6 };
+const JOURNEY_SURVEY_PROBABILITY = 0.02;
 
 // ---------------------------------------------------------------------------------------------
 // Runtime state
@@ -172,7 +176,15 @@ interface TeamRt {
 
 type AgentPhase = 'off' | 'available' | 'busy' | 'wrap' | 'break';
 
+/**
+ * Agents and journeys are their own agenda entries (each has at most one pending step), which
+ * saves allocating a task object per step: at 50 000 events/s that allocation dominated GC time.
+ */
 interface Agent {
+  t: number;
+  seq: number;
+  kind: 'agent';
+  step: 'talk-end' | 'wrap-end' | 'break-end';
   id: string;
   team: TeamRt;
   phase: AgentPhase;
@@ -186,6 +198,14 @@ interface Agent {
 }
 
 interface Journey {
+  t: number;
+  seq: number;
+  kind: 'journey';
+  step: 'stage-start' | 'stage-done';
+  /** Of the pending stage-done step. */
+  outcome: TouchpointOutcome;
+  latencyMs: number;
+  errorCode: string | undefined;
   id: string;
   spec: JourneySpec;
   customerId: string;
@@ -195,27 +215,19 @@ interface Journey {
   failures: number;
 }
 
-type Task = { t: number; seq: number } & (
+type Task =
+  | Agent
+  | Journey
+  | ({ t: number; seq: number } & (
   | { kind: 'arrival'; queue: QueueRt }
   | { kind: 'callback'; queue: QueueRt; customer: number }
   | { kind: 'abandon'; contact: Contact; token: number }
-  | { kind: 'talk-end'; agent: Agent }
-  | { kind: 'wrap-end'; agent: Agent }
-  | { kind: 'break-end'; agent: Agent }
   | { kind: 'replan' }
   | { kind: 'incident' }
   | { kind: 'journey-arrival' }
-  | { kind: 'stage-start'; journey: Journey }
-  | {
-      kind: 'stage-done';
-      journey: Journey;
-      outcome: TouchpointOutcome;
-      latencyMs: number;
-      errorCode: string | undefined;
-    }
   | { kind: 'social' }
   | { kind: 'survey'; survey: SurveyResponseEvent }
-);
+));
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   return new SimulatorImpl(options);
@@ -240,6 +252,12 @@ class SimulatorImpl implements Simulator {
   private readonly idPrefix: string;
   private readonly journeyCumulative: number[];
   private readonly platformCumulative: number[];
+  /**
+   * Share of failed journeys' fallback contacts that reach the centre. 1 normally; when the contact
+   * centre is capped (`maxAgents`) and journeys carry most of the rate, only a proportional sample
+   * does, so a large digital estate cannot drown a capped centre.
+   */
+  private readonly fallbackScale: number;
 
   private out: CxEvent[] = [];
   private eventSeq = 0;
@@ -306,6 +324,10 @@ class SimulatorImpl implements Simulator {
     this.plan = planTraffic(options.rate ?? 100, options.maxAgents ?? 5000, this.seasonal);
     // A finite population, about five days of contacts, so the same customer comes back.
     this.population = Math.max(1000, Math.round(this.plan.contactsPerSecond * 86_400 * 5));
+    this.fallbackScale =
+      this.plan.journeysPerSecond > 0
+        ? Math.min(1, (5 * this.plan.contactsPerSecond) / this.plan.journeysPerSecond)
+        : 1;
     this.journeyCumulative = cumulative(JOURNEYS.map((j) => j.share));
     this.platformCumulative = cumulative(PLATFORMS.map((p) => p.weight));
 
@@ -356,14 +378,10 @@ class SimulatorImpl implements Simulator {
       case 'abandon':
         this.abandon(task.contact, task.token, t);
         return;
-      case 'talk-end':
-        this.talkEnd(task.agent, t);
-        return;
-      case 'wrap-end':
-        this.wrapEnd(task.agent, t);
-        return;
-      case 'break-end':
-        this.breakEnd(task.agent, t);
+      case 'agent':
+        if (task.step === 'talk-end') this.talkEnd(task, t);
+        else if (task.step === 'wrap-end') this.wrapEnd(task, t);
+        else this.breakEnd(task, t);
         return;
       case 'replan':
         this.replan(t);
@@ -377,11 +395,9 @@ class SimulatorImpl implements Simulator {
         this.startJourney(t);
         this.scheduleJourneyArrival(t);
         return;
-      case 'stage-start':
-        this.stageStart(task.journey, t);
-        return;
-      case 'stage-done':
-        this.stageDone(task.journey, task.outcome, task.latencyMs, task.errorCode, t);
+      case 'journey':
+        if (task.step === 'stage-start') this.stageStart(task, t);
+        else this.stageDone(task, t);
         return;
       case 'social':
         this.socialPost(t);
@@ -553,7 +569,7 @@ class SimulatorImpl implements Simulator {
     e.agentId = agent.id;
     this.emit(e);
     this.agentState(agent, 'busy', t);
-    this.schedule({ t: t + agent.talkMs + agent.holdMs, seq: 0, kind: 'talk-end', agent });
+    this.agentStep(agent, 'talk-end', t + agent.talkMs + agent.holdMs);
   }
 
   private talkEnd(agent: Agent, t: number): void {
@@ -572,7 +588,7 @@ class SimulatorImpl implements Simulator {
       agent.transferTo.extraArrivals++;
       this.enqueue(c, agent.transferTo, t);
     }
-    this.schedule({ t: t + agent.wrapMs, seq: 0, kind: 'wrap-end', agent });
+    this.agentStep(agent, 'wrap-end', t + agent.wrapMs);
   }
 
   private wrapEnd(agent: Agent, t: number): void {
@@ -596,15 +612,16 @@ class SimulatorImpl implements Simulator {
     } else if (this.rng.chance(BREAK_PROBABILITY)) {
       agent.phase = 'break';
       this.agentState(agent, 'away', t);
-      this.schedule({
-        t: t + this.rng.logNormal(BREAK.medianMs, BREAK.sigma),
-        seq: 0,
-        kind: 'break-end',
-        agent,
-      });
+      this.agentStep(agent, 'break-end', t + this.rng.logNormal(BREAK.medianMs, BREAK.sigma));
     } else {
       this.becomeAvailable(agent, t);
     }
+  }
+
+  private agentStep(agent: Agent, step: Agent['step'], at: number): void {
+    agent.step = step;
+    agent.t = at;
+    this.agenda.schedule(agent);
   }
 
   private breakEnd(agent: Agent, t: number): void {
@@ -747,6 +764,10 @@ class SimulatorImpl implements Simulator {
           holdMs: 0,
           wrapMs: 0,
           transferTo: undefined,
+          t,
+          seq: 0,
+          kind: 'agent',
+          step: 'talk-end',
         };
         team.agents.push(a);
         team.staffed++;
@@ -837,6 +858,13 @@ class SimulatorImpl implements Simulator {
       stageIndex: 0,
       retries: 0,
       failures: 0,
+      t,
+      seq: 0,
+      kind: 'journey',
+      step: 'stage-start',
+      outcome: 'success',
+      latencyMs: 0,
+      errorCode: undefined,
     };
     this.stageStart(journey, t);
   }
@@ -847,41 +875,44 @@ class SimulatorImpl implements Simulator {
     if (journey.retries === 0 && rng.chance(stage.dropOffProbability)) {
       // Lost interest: the customer leaves the page after reading it for a while.
       const stayed = rng.logNormal(20_000, 0.8);
-      this.schedule({
-        t: t + stayed,
-        seq: 0,
-        kind: 'stage-done',
-        journey,
-        outcome: 'abandoned',
-        latencyMs: Math.round(stayed),
-        errorCode: undefined,
-      });
+      this.journeyDone(journey, t + stayed, 'abandoned', Math.round(stayed), undefined);
       return;
     }
     const failP = this.failureOverride.get(stage.touchpoint) ?? stage.failureProbability;
     const latencyMul = this.latencyMultiplier.get(stage.touchpoint) ?? 1;
     const latency = rng.logNormal(stage.latency.medianMs, stage.latency.sigma) * latencyMul;
-    const failed = rng.chance(failP);
-    this.schedule({
-      t: t + latency,
-      seq: 0,
-      kind: 'stage-done',
-      journey,
-      outcome: failed ? 'failure' : 'success',
-      latencyMs: Math.round(latency),
-      errorCode: failed ? rng.pick(stage.errorCodes) : undefined,
-    });
+    if (rng.chance(failP)) {
+      this.journeyDone(journey, t + latency, 'failure', Math.round(latency), rng.pick(stage.errorCodes));
+    } else {
+      this.journeyDone(journey, t + latency, 'success', Math.round(latency), undefined);
+    }
   }
 
-  private stageDone(
+  private journeyDone(
     journey: Journey,
+    at: number,
     outcome: TouchpointOutcome,
     latencyMs: number,
     errorCode: string | undefined,
-    t: number,
   ): void {
+    journey.step = 'stage-done';
+    journey.outcome = outcome;
+    journey.latencyMs = latencyMs;
+    journey.errorCode = errorCode;
+    journey.t = at;
+    this.agenda.schedule(journey);
+  }
+
+  private journeyNextStart(journey: Journey, at: number): void {
+    journey.step = 'stage-start';
+    journey.t = at;
+    this.agenda.schedule(journey);
+  }
+
+  private stageDone(journey: Journey, t: number): void {
     const spec = journey.spec;
     const stage = spec.stages[journey.stageIndex] as StageSpec;
+    const outcome = journey.outcome;
     const e: TouchpointEvent = {
       id: this.nextId(),
       type: 'touchpoint.event',
@@ -894,48 +925,39 @@ class SimulatorImpl implements Simulator {
       touchpoint: stage.touchpoint,
       channel: stage.channel,
       outcome,
-      latencyMs,
+      latencyMs: journey.latencyMs,
       customerId: journey.customerId,
       segment: journey.segment,
     };
-    if (errorCode !== undefined) e.errorCode = errorCode;
+    if (journey.errorCode !== undefined) e.errorCode = journey.errorCode;
     this.emit(e);
     const rng = this.rng;
-    const gap = rng.logNormal(STAGE_GAP.medianMs, STAGE_GAP.sigma);
     if (outcome === 'success') {
       journey.retries = 0;
       if (journey.stageIndex + 1 < spec.stages.length) {
         journey.stageIndex++;
-        this.schedule({ t: t + gap, seq: 0, kind: 'stage-start', journey });
-      } else if (rng.chance(0.04)) {
+        this.journeyNextStart(journey, t + rng.logNormal(STAGE_GAP.medianMs, STAGE_GAP.sigma));
+      } else if (rng.chance(JOURNEY_SURVEY_PROBABILITY)) {
         this.scheduleJourneySurvey(journey, stage, t);
       }
     } else if (outcome === 'failure') {
       journey.failures++;
       if (journey.retries < MAX_RETRIES && rng.chance(RETRY_PROBABILITY)) {
         journey.retries++;
-        this.schedule({ t: t + gap, seq: 0, kind: 'stage-start', journey });
+        this.journeyNextStart(journey, t + rng.logNormal(STAGE_GAP.medianMs, STAGE_GAP.sigma));
       } else {
         // Gives up after the failure: the stage ends abandoned once the customer leaves.
         const stayed = rng.logNormal(5000, 0.6);
-        this.schedule({
-          t: t + stayed,
-          seq: 0,
-          kind: 'stage-done',
-          journey,
-          outcome: 'abandoned',
-          latencyMs: Math.round(stayed),
-          errorCode: undefined,
-        });
+        this.journeyDone(journey, t + stayed, 'abandoned', Math.round(stayed), undefined);
       }
-    } else {
-      // Abandoned: some customers then try a person instead.
-      if (journey.failures > 0 && rng.chance(spec.fallbackProbability)) {
+    } else if (journey.failures > 0) {
+      // Abandoned after failures: some customers then try a person instead.
+      if (rng.chance(spec.fallbackProbability * this.fallbackScale)) {
         const customer = parseInt(journey.customerId.slice(3), 36);
         const at = t + rng.logNormal(CALLBACK_AFTER_JOURNEY.medianMs, CALLBACK_AFTER_JOURNEY.sigma);
         this.schedule({ t: at, seq: 0, kind: 'callback', queue: this.queueRt(spec.fallbackQueue), customer });
       }
-      if (journey.failures > 0 && rng.chance(0.08)) this.scheduleJourneySurvey(journey, stage, t);
+      if (rng.chance(JOURNEY_SURVEY_PROBABILITY * 2)) this.scheduleJourneySurvey(journey, stage, t);
     }
   }
 
@@ -960,7 +982,7 @@ class SimulatorImpl implements Simulator {
     if (c.transferred && rng.chance(0.5)) tags.push(NEGATIVE_TAGS_BY_CAUSE.transferred);
     if (s < 0.4 && tags.length === 0 && rng.chance(0.5)) tags.push(rng.pick(GENERIC_NEGATIVE_TAGS));
     if (s > 0.7 && rng.chance(0.5)) tags.push(rng.pick(POSITIVE_TAGS));
-    const survey = this.survey(s, tags, t);
+    const survey = this.survey(s, tags, t, SURVEY_DELAY);
     survey.queue = c.queue.name;
     survey.channel = c.queue.channel;
     survey.contactId = c.id;
@@ -975,7 +997,7 @@ class SimulatorImpl implements Simulator {
     const tags: string[] = [];
     if (journey.failures > 0) tags.push(NEGATIVE_TAGS_BY_CAUSE.failure);
     else if (rng.chance(0.5)) tags.push('easy-app');
-    const survey = this.survey(s, tags, t);
+    const survey = this.survey(s, tags, t, JOURNEY_SURVEY_DELAY);
     survey.journey = journey.spec.journey;
     survey.touchpoint = stage.touchpoint;
     survey.channel = stage.channel;
@@ -985,9 +1007,9 @@ class SimulatorImpl implements Simulator {
   }
 
   /** The scores and text of a survey; the id is assigned now, the event is emitted at its ts. */
-  private survey(s: number, tags: string[], t: number): SurveyResponseEvent {
+  private survey(s: number, tags: string[], t: number, delay: LogNormalSpec): SurveyResponseEvent {
     const rng = this.rng;
-    const at = t + rng.logNormal(SURVEY_DELAY.medianMs, SURVEY_DELAY.sigma);
+    const at = t + rng.logNormal(delay.medianMs, delay.sigma);
     const survey: SurveyResponseEvent = {
       id: this.nextId(),
       type: 'survey.response',

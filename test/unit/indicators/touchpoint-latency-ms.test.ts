@@ -70,3 +70,17 @@ describe('touchpoint_latency_ms', () => {
     );
   });
 });
+
+describe('touchpoint_latency_ms merge', () => {
+  it('does not share the pane sketch with the window it was merged into (values added later stay out)', () => {
+    const acc = touchpointLatencyMs(def('touchpoint_latency_ms', {}, [0.5]));
+    const pane = acc.create();
+    acc.add(pane, touchpoint({ latencyMs: 100 }));
+    const window = acc.create();
+    acc.merge(window, pane);
+    for (let i = 0; i < 10; i++) acc.add(pane, touchpoint({ latencyMs: 10_000 }));
+    const result = acc.result(window);
+    expect(result.samples).toBe(1);
+    expect(result.value).toBeCloseTo(100, -1);
+  });
+});

@@ -85,10 +85,8 @@ const streams: fc.Arbitrary<Generated> = fc
     return { lateness, horizon, evict, batches };
   });
 
-function run(g: Generated): { values: IndicatorValue[]; rejected: RejectedEvent[] } {
-  const values: IndicatorValue[] = [];
-  const rejected: RejectedEvent[] = [];
-  const pipeline = testPipeline({
+function pipelineFor(g: Generated) {
+  return testPipeline({
     windows: WINDOWS,
     allowedLatenessMs: g.lateness,
     correctionHorizonMs: g.horizon,
@@ -98,10 +96,16 @@ function run(g: Generated): { values: IndicatorValue[]; rejected: RejectedEvent[
       { id: 'asa_seconds', name: 'sum', params: {}, targetsByKey: {} },
     ],
   });
+}
+
+/** Through the operator, as the product runs it. */
+function runOperator(g: Generated): { values: IndicatorValue[]; rejected: RejectedEvent[] } {
+  const values: IndicatorValue[] = [];
+  const rejected: RejectedEvent[] = [];
   from(g.batches as CxEvent[][])
     .pipe(
       windowedIndicators({
-        pipeline,
+        pipeline: pipelineFor(g),
         accumulators: [countAccumulator(), sumAccumulator()],
         onRejected: (r) => rejected.push(r),
       }),
@@ -113,41 +117,64 @@ function run(g: Generated): { values: IndicatorValue[]; rejected: RejectedEvent[
   return { values, rejected };
 }
 
-describe('windowedIndicators, property', () => {
-  it('the last final/correction of every window equals a brute-force computation over the accepted events', () => {
-    fc.assert(
-      fc.property(streams, (g) => {
-        const { values, rejected } = run(g);
-        const rejectedIds = new Set(rejected.map((r) => r.eventId));
-        expect(rejected.every((r) => r.reason === 'too-late')).toBe(true);
+/** The engine alone with block aggregates forced for every hopping window (the dense-key path). */
+function runEngineBlocks(g: Generated): { values: IndicatorValue[]; rejected: RejectedEvent[] } {
+  const values: IndicatorValue[] = [];
+  const rejected: RejectedEvent[] = [];
+  const engine = new WindowEngine(
+    pipelineFor(g),
+    [countAccumulator(), sumAccumulator()],
+    (r) => rejected.push(r),
+    {
+      densePanesPerWindow: 0,
+    },
+  );
+  for (const batch of g.batches) engine.processBatch(batch, values);
+  engine.flush(values);
+  return { values, rejected };
+}
 
-        const expected = new Map<string, number>();
-        for (const e of g.batches.flat()) {
-          if (rejectedIds.has(e.id)) continue;
-          for (const w of WINDOWS) {
-            const lastStart = Math.floor(e.ts / w.hopMs) * w.hopMs;
-            for (let start = lastStart; start > e.ts - w.sizeMs; start -= w.hopMs) {
-              const id = `${w.name}|${start}|queue=${e.queue}`;
-              expected.set(`${id}|count`, (expected.get(`${id}|count`) ?? 0) + 1);
-              expected.set(`${id}|sum`, (expected.get(`${id}|sum`) ?? 0) + (e.waitMs ?? 0));
+describe('windowedIndicators, property', () => {
+  it.each([
+    ['the operator', runOperator],
+    ['the engine with block aggregates forced', runEngineBlocks],
+  ])(
+    '%s: the last final/correction of every window equals a brute force over the accepted events',
+    (_, run) => {
+      fc.assert(
+        fc.property(streams, (g) => {
+          const { values, rejected } = run(g);
+          const rejectedIds = new Set(rejected.map((r) => r.eventId));
+          expect(rejected.every((r) => r.reason === 'too-late')).toBe(true);
+
+          const expected = new Map<string, number>();
+          for (const e of g.batches.flat()) {
+            if (rejectedIds.has(e.id)) continue;
+            for (const w of WINDOWS) {
+              const lastStart = Math.floor(e.ts / w.hopMs) * w.hopMs;
+              for (let start = lastStart; start > e.ts - w.sizeMs; start -= w.hopMs) {
+                const id = `${w.name}|${start}|queue=${e.queue}`;
+                expected.set(`${id}|count`, (expected.get(`${id}|count`) ?? 0) + 1);
+                expected.set(`${id}|sum`, (expected.get(`${id}|sum`) ?? 0) + (e.waitMs ?? 0));
+              }
             }
           }
-        }
 
-        const latest = new Map<string, { version: number; value: number | null }>();
-        for (const v of values) {
-          if (v.kind === 'early') continue;
-          const id = `${v.window}|${v.windowStart}|${v.keyId}|${v.indicator}`;
-          const previous = latest.get(id);
-          // Finals come once, as version 1; each correction is one higher than what came before.
-          if (v.kind === 'final') expect(previous).toBeUndefined();
-          expect(v.version).toBe((previous?.version ?? 0) + 1);
-          latest.set(id, { version: v.version, value: v.value });
-        }
-        const actual = new Map([...latest].map(([id, { value }]) => [id, value]));
-        expect(actual).toEqual(expected);
-      }),
-      { numRuns: 300 },
-    );
-  });
+          const latest = new Map<string, { version: number; value: number | null }>();
+          for (const v of values) {
+            if (v.kind === 'early') continue;
+            const id = `${v.window}|${v.windowStart}|${v.keyId}|${v.indicator}`;
+            const previous = latest.get(id);
+            // Finals come once, as version 1; each correction is one higher than what came before.
+            if (v.kind === 'final') expect(previous).toBeUndefined();
+            expect(v.version).toBe((previous?.version ?? 0) + 1);
+            latest.set(id, { version: v.version, value: v.value });
+          }
+          const actual = new Map([...latest].map(([id, { value }]) => [id, value]));
+          expect(actual).toEqual(expected);
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });

@@ -106,9 +106,9 @@ describe('windowedIndicators', () => {
     });
   });
 
-  it('keys values by the keyBy dimensions, missing ones as -', () => {
+  it('keys values by the keyBy dimensions (keyId sorted by name), missing ones as -', () => {
     newScheduler().run(({ cold, expectObservable }) => {
-      const h = harness({ keyBy: ['queue', 'segment'] });
+      const h = harness({ keyBy: ['segment', 'queue'] });
       const vip = { ...ev(2, 'q1'), segment: 'vip' };
       const source = cold('a|', batches({ a: [vip, ev(3, 'q1'), ev(4, 'q1')] }));
       expectObservable(source.pipe(h.operator)).toBe('-(x|)', {

@@ -1,0 +1,197 @@
+/**
+ * The REST API: current indicator values, alerts and their acknowledgement.
+ *
+ *   GET  /api/indicators          ?pipeline=&indicator=&window=&<dimension>=… (repeatable or comma-separated)
+ *   GET  /api/alerts              firing and recently resolved alerts
+ *   POST /api/alerts/:id/ack      operator role
+ *
+ * Every route needs a token (viewer or operator) when tokens are configured; see auth.ts.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { LatestValues } from '../sinks/memory/latest-values.js';
+import type { AlertStore } from './alert-store.js';
+import { mayAct, type Authenticator, type Principal, type Role } from './auth.js';
+import { toWireValue } from './indicator-view.js';
+import type { TargetResolver } from './target-status.js';
+import { compileSubscription, filterFromQuery } from './ws/subscription-matcher.js';
+
+export interface ApiOptions {
+  latest: LatestValues;
+  alerts: AlertStore;
+  targets: TargetResolver;
+  authenticator: Authenticator;
+}
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+export const wireValueSchema = {
+  type: 'object',
+  properties: {
+    pipeline: { type: 'string' },
+    indicator: { type: 'string' },
+    window: { type: 'string' },
+    key: stringMap,
+    keyId: { type: 'string' },
+    windowStart: { type: 'number' },
+    windowEnd: { type: 'number' },
+    value: { type: ['number', 'null'] },
+    quantiles: { type: 'object', additionalProperties: { type: 'number' } },
+    samples: { type: 'number' },
+    kind: { type: 'string', enum: ['early', 'final'] },
+    version: { type: 'integer' },
+    status: { type: ['string', 'null'], enum: ['ok', 'warn', 'breach', null] },
+  },
+  required: [
+    'pipeline',
+    'indicator',
+    'window',
+    'key',
+    'keyId',
+    'windowStart',
+    'windowEnd',
+    'value',
+    'kind',
+    'version',
+    'status',
+  ],
+} as const;
+
+export const alertSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    rule: { type: 'string' },
+    severity: { type: 'string', enum: ['warning', 'critical'] },
+    state: { type: 'string', enum: ['firing', 'resolved'] },
+    pipeline: { type: 'string' },
+    indicator: { type: 'string' },
+    window: { type: 'string' },
+    key: stringMap,
+    keyId: { type: 'string' },
+    summary: { type: 'string' },
+    value: { type: ['number', 'null'] },
+    threshold: { type: 'number' },
+    startedAt: { type: 'number' },
+    resolvedAt: { type: 'number' },
+    acknowledgedAt: { type: 'number' },
+    acknowledgedBy: { type: 'string' },
+  },
+  required: ['id', 'rule', 'severity', 'state', 'pipeline', 'indicator', 'key', 'keyId', 'summary', 'startedAt'],
+} as const;
+
+const errorSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' } },
+  required: ['code', 'message'],
+} as const;
+
+const listParam = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
+  const { latest, alerts, targets, authenticator } = options;
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    request.principal = authenticator.authenticate(request.raw);
+    if (request.principal === null) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="cxpulse"')
+        .send({ code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer or ?token=)' });
+    }
+  });
+  const require = (role: Role) => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
+    if (!mayAct(request.principal!, role)) {
+      return reply.code(403).send({ code: 'forbidden', message: `this needs the ${role} role` });
+    }
+  };
+
+  app.get(
+    '/api/indicators',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { pipeline: listParam, indicator: listParam, window: listParam, token: { type: 'string' } },
+          // Any other parameter filters by that dimension, e.g. ?queue=billing/voice.
+          additionalProperties: listParam,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { count: { type: 'integer' }, values: { type: 'array', items: wireValueSchema } },
+            required: ['count', 'values'],
+          },
+          401: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const matcher = compileSubscription(
+        filterFromQuery(request.query as Record<string, string | string[] | undefined>),
+      );
+      const values = latest
+        .all()
+        .filter((v) => matcher.matches(v))
+        .map((v) => toWireValue(v, targets));
+      return { count: values.length, values };
+    },
+  );
+
+  app.get(
+    '/api/alerts',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { state: { type: 'string', enum: ['firing', 'resolved'] }, token: { type: 'string' } },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { alerts: { type: 'array', items: alertSchema } },
+            required: ['alerts'],
+          },
+          401: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { state } = request.query as { state?: 'firing' | 'resolved' };
+      const list = alerts.list();
+      return { alerts: state ? list.filter((a) => a.state === state) : list };
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/ack',
+    {
+      preHandler: require('operator'),
+      schema: {
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+          required: ['id'],
+        },
+        response: {
+          200: { type: 'object', properties: { alert: alertSchema }, required: ['alert'] },
+          401: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const alert = alerts.acknowledge(id, request.principal!.name);
+      if (!alert) return reply.code(404).send({ code: 'not-found', message: `no alert ${id}` });
+      return { alert };
+    },
+  );
+}

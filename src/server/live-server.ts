@@ -1,0 +1,50 @@
+/**
+ * Registers the live side of the server on a fastify instance: the REST API, the WebSocket hub and
+ * the wallboard page, sharing one authenticator and one target resolver.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Observable } from 'rxjs';
+import type { AppConfig } from '../config/app-config.js';
+import type { PipelineDefinition } from '../config/pipeline-definition.js';
+import type { LatestValues } from '../sinks/memory/latest-values.js';
+import type { IndicatorValue } from '../windows/indicator-value.js';
+import type { AlertStore } from './alert-store.js';
+import { apiPlugin } from './api.js';
+import { createAuthenticator } from './auth.js';
+import { catalogOf } from './indicator-view.js';
+import { TargetResolver } from './target-status.js';
+import { WebSocketHub } from './ws/hub.js';
+import { websocketPlugin } from './ws/websocket-plugin.js';
+import { wallboardPlugin } from './wallboard/wallboard-plugin.js';
+
+export interface LiveServerOptions {
+  config: AppConfig;
+  pipelines: readonly PipelineDefinition[];
+  latest: LatestValues;
+  values$: Observable<IndicatorValue[]>;
+  alerts: AlertStore;
+}
+
+export async function registerLiveServer(server: FastifyInstance, options: LiveServerOptions): Promise<WebSocketHub> {
+  const { config } = options;
+  const authenticator = createAuthenticator(config.auth.tokens);
+  if (!authenticator.enabled) {
+    server.log.warn(
+      'auth.tokens is empty: the API, the WebSocket and alert acknowledgement are open to anyone who can reach the server',
+    );
+  }
+  const targets = new TargetResolver(options.pipelines);
+  const hub = new WebSocketHub({
+    latest: options.latest,
+    alerts: options.alerts,
+    targets,
+    catalog: catalogOf(options.pipelines),
+    authenticator,
+    limits: config.websocket,
+    log: server.log,
+  });
+  await server.register(apiPlugin, { latest: options.latest, alerts: options.alerts, targets, authenticator });
+  await server.register(websocketPlugin, { hub, values$: options.values$ });
+  await server.register(wallboardPlugin);
+  return hub;
+}

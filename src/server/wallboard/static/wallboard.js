@@ -1,0 +1,398 @@
+// The CX Pulse wallboard: one tile per queue (or touchpoint), fed by the /ws protocol
+// (docs/websocket.md). Plain JS, no build step. Everything shown is state kept here from the
+// snapshot and the updates; a reconnect brings a fresh snapshot.
+import { formatAge, formatValue, worst } from './format.js';
+
+const params = new URLSearchParams(location.search);
+const token = params.get('token');
+const WINDOW = params.get('window') || '5m/10s';
+const STALE_AFTER_MS = Number(params.get('staleAfter') || 15) * 1000;
+const SPARK_SPAN_MS = 30 * 60 * 1000;
+
+const BOARDS = {
+  'contact-center': {
+    title: 'Contact centre',
+    pipeline: 'contact-center',
+    dims: ['queue', 'channel'],
+    name: (key) => key.queue?.split('/')[0] ?? '?',
+    badge: (key) => key.channel ?? '',
+    headline: { indicator: 'service_level', window: WINDOW, label: 'Service level' },
+    metrics: [
+      { indicator: 'asa_seconds', window: WINDOW, label: 'ASA' },
+      { indicator: 'contacts_in_queue', window: 'live', label: 'In queue' },
+      { indicator: 'oldest_wait_seconds', window: 'live', label: 'Oldest wait' },
+      { indicator: 'abandonment_rate', window: WINDOW, label: 'Abandoned' },
+      { indicator: 'csat', window: '15m/1m', label: 'CSAT' },
+      { indicator: 'nps', window: '15m/1m', label: 'NPS' },
+      { indicator: 'experience_index', window: WINDOW, label: 'Experience' },
+      { indicator: 'agents_available', window: 'live', label: 'Agents free' },
+    ],
+  },
+  digital: {
+    title: 'Digital touchpoints',
+    pipeline: 'digital-journeys',
+    dims: ['journey', 'touchpoint'],
+    name: (key) => key.touchpoint ?? '?',
+    badge: (key) => key.journey ?? '',
+    headline: { indicator: 'touchpoint_failure_rate', window: WINDOW, label: 'Failure rate' },
+    metrics: [
+      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'Latency p50', quantile: 'p50' },
+      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'Latency p90', quantile: 'p90' },
+      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'Latency p99', quantile: 'p99' },
+      { indicator: 'touchpoint_failure_rate_app', window: WINDOW, label: 'App failures' },
+    ],
+  },
+};
+
+const board = BOARDS[params.get('board') || 'contact-center'] ?? BOARDS['contact-center'];
+
+const state = {
+  /** seriesId → newest wire value */
+  values: new Map(),
+  /** keyId → tile model */
+  tiles: new Map(),
+  /** indicator name → { unit, target } of the board's pipeline */
+  catalog: new Map(),
+  alerts: new Map(),
+  role: 'viewer',
+  dirty: new Set(),
+};
+
+const $ = (id) => document.getElementById(id);
+$('board-title').textContent = board.title;
+$('window-label').textContent = `window ${WINDOW}`;
+document.title = `CX Pulse — ${board.title}`;
+
+function subscription() {
+  const indicators = [board.headline, ...board.metrics].map((m) => m.indicator);
+  const windows = [board.headline, ...board.metrics].map((m) => m.window);
+  const dims = {};
+  for (const dim of board.dims) {
+    const wanted = params.getAll(dim).flatMap((v) => v.split(',')).filter(Boolean);
+    if (wanted.length > 0) dims[dim] = wanted;
+  }
+  return {
+    pipelines: [board.pipeline],
+    indicators: [...new Set(indicators)],
+    windows: [...new Set(windows)],
+    dims,
+  };
+}
+
+// ---- state --------------------------------------------------------------------------------------
+
+const seriesId = (v) => `${v.indicator}|${v.window}|${v.keyId}`;
+
+function applyValue(v, receivedAt) {
+  if (v.pipeline !== board.pipeline) return;
+  const id = seriesId(v);
+  const current = state.values.get(id);
+  // As on the server: a newer window wins; within a window the higher version wins.
+  if (
+    current &&
+    (current.windowStart > v.windowStart ||
+      (current.windowStart === v.windowStart && current.version > v.version))
+  ) {
+    return;
+  }
+  state.values.set(id, v);
+  const tile = tileFor(v);
+  tile.updatedAt = Math.max(tile.updatedAt, receivedAt);
+  if (v.indicator === board.headline.indicator && v.window === board.headline.window && v.value !== null) {
+    addSparkPoint(tile, v.windowEnd, v.value);
+  }
+  state.dirty.add(tile.keyId);
+}
+
+function addSparkPoint(tile, t, value) {
+  const points = tile.spark;
+  const last = points[points.length - 1];
+  if (last && last.t === t) last.v = value;
+  else if (!last || t > last.t) points.push({ t, v: value });
+  else return;
+  const from = points[points.length - 1].t - SPARK_SPAN_MS;
+  while (points.length > 0 && points[0].t < from) points.shift();
+}
+
+function tileFor(v) {
+  let tile = state.tiles.get(v.keyId);
+  if (!tile) {
+    tile = { keyId: v.keyId, key: v.key, spark: [], updatedAt: 0, el: null };
+    state.tiles.set(v.keyId, tile);
+  }
+  return tile;
+}
+
+// ---- rendering ----------------------------------------------------------------------------------
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function buildTile(tile) {
+  const root = el('section', 'tile');
+  root.dataset.key = tile.keyId;
+  const head = el('header', 'tile-head');
+  head.append(el('h2', 'tile-name', board.name(tile.key)), el('span', 'badge', board.badge(tile.key)));
+  const main = el('div', 'tile-main');
+  const headline = el('div', 'headline');
+  headline.append(el('span', 'headline-value', '–'), el('span', 'headline-label', board.headline.label));
+  const spark = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  spark.setAttribute('class', 'spark');
+  spark.setAttribute('viewBox', '0 0 200 60');
+  spark.setAttribute('preserveAspectRatio', 'none');
+  spark.innerHTML =
+    '<line class="spark-target" x1="0" x2="200" /><polyline class="spark-line" fill="none" points="" />';
+  main.append(headline, spark);
+  const grid = el('dl', 'metrics');
+  for (const m of board.metrics) {
+    const cell = el('div', 'metric');
+    cell.append(el('dt', '', m.label), el('dd', '', '–'));
+    grid.append(cell);
+  }
+  const foot = el('footer', 'tile-foot');
+  foot.append(el('span', 'fresh', ''));
+  root.append(head, main, grid, foot);
+  tile.el = root;
+  return root;
+}
+
+function valueOf(m, tile) {
+  const v = state.values.get(`${m.indicator}|${m.window}|${tile.keyId}`);
+  if (!v) return { text: '–', status: null };
+  const unit = state.catalog.get(m.indicator)?.unit;
+  const raw = m.quantile ? (v.quantiles?.[m.quantile] ?? null) : v.value;
+  // A quantile has no target of its own; the indicator's status applies to its headline quantile only.
+  return { text: formatValue(raw, unit, m.indicator), status: m.quantile && m.quantile !== 'p90' ? null : v.status };
+}
+
+function renderTile(tile) {
+  const root = tile.el ?? insertTile(tile);
+  let status = null;
+  const head = valueOf(board.headline, tile);
+  status = worst(status, head.status);
+  const headlineValue = root.querySelector('.headline-value');
+  headlineValue.textContent = head.text;
+  headlineValue.dataset.status = head.status ?? 'none';
+  const cells = root.querySelectorAll('.metric');
+  board.metrics.forEach((m, i) => {
+    const { text, status: s } = valueOf(m, tile);
+    status = worst(status, s);
+    const dd = cells[i].querySelector('dd');
+    dd.textContent = text;
+    cells[i].dataset.status = s ?? 'none';
+  });
+  root.classList.remove('status-ok', 'status-warn', 'status-breach', 'status-none');
+  root.classList.add(`status-${status ?? 'none'}`);
+  // Read by the e2e tests and handy when debugging a board from the console.
+  root.dataset.updatedAt = String(tile.updatedAt);
+  renderSpark(root, tile);
+}
+
+function renderSpark(root, tile) {
+  const points = tile.spark;
+  const line = root.querySelector('.spark-line');
+  const targetLine = root.querySelector('.spark-target');
+  const meta = state.catalog.get(board.headline.indicator);
+  const [lo, hi] = meta?.range ?? [0, Math.max(1, ...points.map((p) => p.v))];
+  const y = (v) => (60 - ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo || 1)) * 56 - 2).toFixed(1);
+  if (points.length === 0) {
+    line.setAttribute('points', '');
+  } else {
+    const t1 = points[points.length - 1].t;
+    const t0 = t1 - SPARK_SPAN_MS;
+    line.setAttribute(
+      'points',
+      points.map((p) => `${(((p.t - t0) / SPARK_SPAN_MS) * 200).toFixed(1)},${y(p.v)}`).join(' '),
+    );
+  }
+  // The pipeline-wide target; per-key overrides show in the value's status colour.
+  const target = meta?.target;
+  if (target) {
+    targetLine.setAttribute('y1', y(target.warn));
+    targetLine.setAttribute('y2', y(target.warn));
+  }
+}
+
+function insertTile(tile) {
+  const root = buildTile(tile);
+  const container = $('tiles');
+  const after = [...container.children].find((c) => c.dataset.key > tile.keyId);
+  container.insertBefore(root, after ?? null);
+  $('empty').hidden = true;
+  return root;
+}
+
+function renderFreshness() {
+  const now = Date.now();
+  for (const tile of state.tiles.values()) {
+    if (!tile.el) continue;
+    const age = now - tile.updatedAt;
+    const stale = age > STALE_AFTER_MS;
+    tile.el.classList.toggle('stale', stale);
+    tile.el.querySelector('.fresh').textContent = stale ? `stale · ${formatAge(age)}` : `updated ${formatAge(age)}`;
+  }
+  $('clock').textContent = new Date(now).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  renderAlertAges(now);
+}
+
+let frameRequested = false;
+function scheduleRender() {
+  if (frameRequested) return;
+  frameRequested = true;
+  // A hidden tab gets no animation frames; a timer keeps the DOM current for tests and screenshots.
+  const run = () => {
+    if (!frameRequested) return;
+    frameRequested = false;
+    for (const keyId of state.dirty) {
+      const tile = state.tiles.get(keyId);
+      if (tile) renderTile(tile);
+    }
+    state.dirty.clear();
+  };
+  requestAnimationFrame(run);
+  setTimeout(run, 250);
+}
+
+// ---- alerts -------------------------------------------------------------------------------------
+
+function applyAlert(alert) {
+  if (alert.state === 'resolved') state.alerts.delete(alert.id);
+  else state.alerts.set(alert.id, alert);
+  renderAlerts();
+}
+
+function renderAlerts() {
+  const list = $('alerts');
+  list.replaceChildren();
+  const alerts = [...state.alerts.values()].sort(
+    (a, b) => (a.severity === b.severity ? b.startedAt - a.startedAt : a.severity === 'critical' ? -1 : 1),
+  );
+  for (const alert of alerts) {
+    const item = el('li', `alert severity-${alert.severity}`);
+    item.dataset.alertId = alert.id;
+    item.append(el('span', 'sev', alert.severity === 'critical' ? 'CRITICAL' : 'WARNING'));
+    item.append(el('span', 'summary', alert.summary));
+    const age = el('span', 'age', '');
+    age.dataset.since = String(alert.startedAt);
+    item.append(age);
+    if (alert.acknowledgedAt !== undefined) {
+      item.classList.add('acknowledged');
+      item.append(el('span', 'acked', `✓ acknowledged by ${alert.acknowledgedBy ?? 'someone'}`));
+    } else if (state.role === 'operator') {
+      const button = el('button', 'ack', 'Acknowledge');
+      button.type = 'button';
+      button.addEventListener('click', () => acknowledge(alert.id, button));
+      item.append(button);
+    }
+    list.append(item);
+  }
+  $('no-alerts').hidden = alerts.length > 0;
+  renderAlertAges(Date.now());
+}
+
+function renderAlertAges(now) {
+  for (const age of document.querySelectorAll('.alert .age')) {
+    age.textContent = `since ${formatAge(now - Number(age.dataset.since)).replace(' ago', '')}`;
+  }
+}
+
+async function acknowledge(id, button) {
+  button.disabled = true;
+  button.textContent = 'Acknowledging…';
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  try {
+    const response = await fetch(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', headers });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    applyAlert((await response.json()).alert);
+  } catch (err) {
+    button.disabled = false;
+    button.textContent = `Retry (${err.message})`;
+  }
+}
+
+// ---- connection ---------------------------------------------------------------------------------
+
+let attempt = 0;
+
+function setConnection(kind, text) {
+  const conn = $('conn');
+  conn.className = `conn ${kind}`;
+  $('conn-text').textContent = text;
+  document.body.classList.toggle('offline', kind !== 'live');
+}
+
+function connect() {
+  const url = new URL('/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (token) url.searchParams.set('token', token);
+  // The subscription rides on the URL, so the first snapshot is already ours (no second one).
+  const filter = subscription();
+  for (const p of filter.pipelines) url.searchParams.append('pipeline', p);
+  for (const i of filter.indicators) url.searchParams.append('indicator', i);
+  for (const w of filter.windows) url.searchParams.append('window', w);
+  for (const [dim, values] of Object.entries(filter.dims)) for (const v of values) url.searchParams.append(dim, v);
+  setConnection('connecting', attempt === 0 ? 'connecting…' : 'reconnecting…');
+  const socket = new WebSocket(url);
+  socket.addEventListener('open', () => {
+    attempt = 0;
+  });
+  socket.addEventListener('message', (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    onMessage(message);
+  });
+  socket.addEventListener('close', () => {
+    // Exponential backoff with jitter: 0.5 s, 1 s, 2 s … at most 10 s.
+    const delay = Math.min(10_000, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    attempt++;
+    setConnection('offline', `offline · retry in ${Math.ceil(delay / 1000)} s`);
+    setTimeout(connect, delay);
+  });
+}
+
+function onMessage(message) {
+  const now = Date.now();
+  switch (message.type) {
+    case 'snapshot': {
+      document.body.dataset.snapshots = String(Number(document.body.dataset.snapshots ?? 0) + 1);
+      state.role = message.role;
+      state.catalog.clear();
+      for (const p of message.pipelines) {
+        if (p.name !== board.pipeline) continue;
+        for (const i of p.indicators) state.catalog.set(i.name, i);
+      }
+      // A snapshot (first connect, reconnect) replaces every value; sparklines keep their history.
+      state.values.clear();
+      for (const v of message.values) applyValue(v, now);
+      state.alerts.clear();
+      for (const a of message.alerts) state.alerts.set(a.id, a);
+      renderAlerts();
+      for (const tile of state.tiles.values()) state.dirty.add(tile.keyId);
+      setConnection('live', 'live');
+      scheduleRender();
+      break;
+    }
+    case 'indicators':
+      for (const v of message.values) applyValue(v, now);
+      scheduleRender();
+      break;
+    case 'alert':
+      applyAlert(message.alert);
+      break;
+    case 'error':
+      console.warn('wallboard: server error', message.code, message.message);
+      break;
+  }
+}
+
+setInterval(renderFreshness, 1000);
+renderFreshness();
+connect();

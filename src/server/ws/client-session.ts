@@ -1,0 +1,108 @@
+/**
+ * One connected WebSocket client and its conflation state.
+ *
+ * While the socket keeps up (nothing pending, `bufferedAmount` under the high-water mark) a
+ * broadcast frame, serialised once for every client with the same subscription, goes out as is.
+ * Once a client falls behind, its values land in `pendingValues`, one entry per series (pipeline,
+ * indicator, window, key): a newer value replaces the older one, so a slow client costs at most one
+ * value per series — never a growing queue — and gets the latest of each when it drains. Other
+ * clients never wait for it: nothing here blocks or awaits.
+ */
+import type { Alert } from '../alert-store.js';
+import type { Principal } from '../auth.js';
+import { seriesId } from '../indicator-view.js';
+import type { ServerMessage, WireValue } from './protocol.js';
+import type { SubscriptionMatcher } from './subscription-matcher.js';
+
+/** What a session needs of a `ws` WebSocket (a fake in unit tests). */
+export interface PeerSocket {
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+  send(data: Buffer | string): void;
+}
+
+const OPEN = 1;
+
+export interface SessionLimits {
+  /** Bytes buffered on the socket above which the client counts as slow and values are conflated. */
+  highWaterBytes: number;
+  /** Series a slow client may have pending; beyond it the client is dropped. */
+  maxPendingSeries: number;
+  /** Values per `indicators` frame when draining a pending map. */
+  flushChunk: number;
+}
+
+export type DeliveryResult = 'sent' | 'pending' | 'overflow' | 'closed';
+
+export class ClientSession {
+  readonly pendingValues = new Map<string, WireValue>();
+  readonly pendingAlerts = new Map<string, Alert>();
+  /** Cleared by the heartbeat's ping, set by the pong: still false at the next beat means dead. */
+  alive = true;
+
+  constructor(
+    readonly socket: PeerSocket,
+    readonly principal: Principal,
+    public matcher: SubscriptionMatcher,
+    private readonly limits: SessionLimits,
+  ) {}
+
+  get pendingCount(): number {
+    return this.pendingValues.size + this.pendingAlerts.size;
+  }
+
+  private get keepsUp(): boolean {
+    return this.pendingCount === 0 && this.socket.bufferedAmount < this.limits.highWaterBytes;
+  }
+
+  /** `frame()` builds (or returns the already built) shared frame of `values`. */
+  deliverValues(values: readonly WireValue[], frame: () => Buffer): DeliveryResult {
+    if (this.socket.readyState !== OPEN) return 'closed';
+    if (this.keepsUp) {
+      this.socket.send(frame());
+      return 'sent';
+    }
+    for (const v of values) this.pendingValues.set(seriesId(v), v);
+    return this.pendingValues.size > this.limits.maxPendingSeries ? 'overflow' : 'pending';
+  }
+
+  deliverAlert(alert: Alert, frame: () => Buffer): DeliveryResult {
+    if (this.socket.readyState !== OPEN) return 'closed';
+    if (this.keepsUp) {
+      this.socket.send(frame());
+      return 'sent';
+    }
+    this.pendingAlerts.set(alert.id, alert);
+    return 'pending';
+  }
+
+  /** Sends a message now, whatever the backlog: snapshots and errors, which are rare and bounded. */
+  sendNow(message: ServerMessage): void {
+    if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** A snapshot supersedes everything pending. */
+  clearPending(): void {
+    this.pendingValues.clear();
+    this.pendingAlerts.clear();
+  }
+
+  /** Drains pending values and alerts while the socket stays under its high-water mark. */
+  flush(): void {
+    if (this.socket.readyState !== OPEN) return;
+    for (const [id, alert] of this.pendingAlerts) {
+      if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
+      this.pendingAlerts.delete(id);
+      this.socket.send(JSON.stringify({ type: 'alert', alert }));
+    }
+    while (this.pendingValues.size > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
+      const chunk: WireValue[] = [];
+      for (const [id, v] of this.pendingValues) {
+        chunk.push(v);
+        this.pendingValues.delete(id);
+        if (chunk.length >= this.limits.flushChunk) break;
+      }
+      this.socket.send(JSON.stringify({ type: 'indicators', values: chunk }));
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The ClickHouse sink: one facade over the schema, the four table writers, pseudonymisation and
+ * retention. The app calls `migrate()` once at start, then the `write*` methods; each resolves when
+ * its rows are stored (the commit rule: acknowledge the input only then), and waits while the
+ * table's writer is full (back-pressure). See docs/storage.md.
+ */
+import type { SchedulerLike } from 'rxjs';
+import type { AppConfig } from '../../config/app-config.js';
+import type { DeadLetter } from '../../events/dead-letter.js';
+import type { CxEvent } from '../../events/types.js';
+import type { RetryPolicy } from '../../errors/retry-policy.js';
+import type { IndicatorValue } from '../../windows/indicator-value.js';
+import { createBatchWriter, type BatchWriter } from './batch-writer.js';
+import { connectClickHouse, type ClickHouseConnection } from './connection.js';
+import { migrate, TABLES, type MigrationResult, type TableName } from './migrations.js';
+import { createPseudonymiser, randomPseudonymSecret } from './pseudonymiser.js';
+import { applyRetention } from './retention.js';
+import {
+  alertRow,
+  deadLetterRow,
+  indicatorValueRow,
+  interactionRow,
+  type AlertRecord,
+  type AlertRow,
+  type DeadLetterRow,
+  type IndicatorValueRow,
+  type InteractionRow,
+} from './rows.js';
+import type { ServerCapabilities } from './server-capabilities.js';
+import { qualified } from './sql.js';
+
+export interface ClickHouseBatchOptions {
+  /** Rows per insert at most. Default 10 000. */
+  maxRows?: number;
+  /** Longest a row waits for its batch. Default 1000 ms. */
+  maxAgeMs?: number;
+  /** Rows held per table before writes wait (back-pressure). Default 100 000. */
+  maxBufferedRows?: number;
+  /** Default 2. */
+  maxConcurrentInserts?: number;
+}
+
+export interface ClickHouseSinkOptions {
+  url: string;
+  /** Default `cxpulse`. */
+  database?: string;
+  username?: string;
+  password?: string;
+  /**
+   * Key of the customer/contact id pseudonyms. When absent a random one is made for this process
+   * (pseudonyms then change at every restart) and `onWarning` says so.
+   */
+  secret?: string | Buffer;
+  /** Days of data kept; 0 keeps everything. Default 90. */
+  retentionDays?: number;
+  /** How often the retention job runs on servers without TTL. Default 1 h. */
+  retentionIntervalMs?: number;
+  /** Store early firings too (many: one per key per firing interval). Default false: final and corrections only. */
+  writeEarlyValues?: boolean;
+  batch?: ClickHouseBatchOptions;
+  retryPolicy?: RetryPolicy;
+  scheduler?: SchedulerLike;
+  /** Where warnings go; default `process.emitWarning`. */
+  onWarning?: (message: string) => void;
+  /** Tests and embedders may bring their own connection; it is then not closed by `close()`. */
+  connection?: ClickHouseConnection;
+  /** Wall clock for `written_at_ms` and retention; default Date.now. */
+  now?: () => number;
+}
+
+export interface ClickHouseSink {
+  /** Creates the database and applies pending migrations; then starts the retention job. Call first. */
+  migrate(): Promise<MigrationResult>;
+  writeEvents(events: readonly CxEvent[]): Promise<void>;
+  /** Early firings are skipped unless `writeEarlyValues`. */
+  writeValues(values: readonly IndicatorValue[]): Promise<void>;
+  writeDeadLetters(deadLetters: readonly DeadLetter[]): Promise<void>;
+  writeAlerts(alerts: readonly AlertRecord[]): Promise<void>;
+  /** One retention pass now (also run periodically after `migrate()`). */
+  applyRetention(): Promise<void>;
+  readonly database: string;
+  /** Known after `migrate()`. */
+  readonly capabilities: ServerCapabilities | undefined;
+  /** Flushes and stores what is held (up to `timeoutMs`, default 30 s), then closes the connection. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouseSink {
+  const database = options.database ?? 'cxpulse';
+  const ownConnection = options.connection === undefined;
+  const connection =
+    options.connection ??
+    connectClickHouse({ url: options.url, username: options.username, password: options.password });
+  const now = options.now ?? Date.now;
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'CxPulseWarning'));
+  let secret = options.secret;
+  if (secret === undefined || secret.length === 0) {
+    warn(
+      'clickhouse: no pseudonymisation secret configured (clickhouse.pseudonymSecret / CLICKHOUSE_PSEUDONYM_SECRET); ' +
+        'using a random one for this process, so customer pseudonyms will not match across restarts',
+    );
+    secret = randomPseudonymSecret();
+  }
+  const pseudonymise = createPseudonymiser(secret);
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const writeEarly = options.writeEarlyValues ?? false;
+
+  function writerFor<Row extends object>(table: TableName): BatchWriter<Row> {
+    const target = qualified(database, table);
+    return createBatchWriter<Row>({
+      table,
+      insert: (rows) => connection.insert(target, rows),
+      ...options.batch,
+      ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    });
+  }
+  const interactions = writerFor<InteractionRow>('interactions');
+  const values = writerFor<IndicatorValueRow>('indicator_values');
+  const alerts = writerFor<AlertRow>('alerts');
+  const deadLetters = writerFor<DeadLetterRow>('dead_letters');
+
+  let capabilities: ServerCapabilities | undefined;
+  let retentionTimer: ReturnType<typeof setInterval> | undefined;
+  let retentionRunning: Promise<void> | undefined;
+
+  const runRetention = async () => {
+    if (capabilities === undefined) return;
+    await applyRetention(connection, {
+      database,
+      tables: TABLES,
+      retentionDays,
+      capabilities,
+      nowMs: now(),
+    });
+  };
+  const scheduledRetention = () => {
+    // One pass at a time; a failure is reported and tried again at the next tick.
+    retentionRunning ??= runRetention()
+      .catch((error: unknown) => warn(`clickhouse: retention failed: ${(error as Error).message}`))
+      .finally(() => (retentionRunning = undefined));
+  };
+
+  return {
+    database,
+    get capabilities() {
+      return capabilities;
+    },
+    async migrate() {
+      const result = await migrate(connection, { database });
+      capabilities = result.capabilities;
+      if (retentionDays > 0 && retentionTimer === undefined) {
+        scheduledRetention();
+        retentionTimer = setInterval(scheduledRetention, options.retentionIntervalMs ?? 3_600_000);
+        retentionTimer.unref();
+      }
+      return result;
+    },
+    writeEvents(events) {
+      const rows = new Array<InteractionRow>(events.length);
+      for (let i = 0; i < events.length; i++) rows[i] = interactionRow(events[i]!, pseudonymise);
+      return interactions.write(rows);
+    },
+    writeValues(batch) {
+      const writtenAt = now();
+      const rows: IndicatorValueRow[] = [];
+      for (const v of batch) if (writeEarly || v.kind !== 'early') rows.push(indicatorValueRow(v, writtenAt));
+      return values.write(rows);
+    },
+    writeDeadLetters(batch) {
+      return deadLetters.write(batch.map((d) => deadLetterRow(d, pseudonymise)));
+    },
+    writeAlerts(batch) {
+      return alerts.write(batch.map(alertRow));
+    },
+    applyRetention: runRetention,
+    async close(closeOptions) {
+      if (retentionTimer !== undefined) clearInterval(retentionTimer);
+      await Promise.all([interactions, values, alerts, deadLetters].map((w) => w.close(closeOptions)));
+      await retentionRunning;
+      if (ownConnection) await connection.close();
+    },
+  };
+}
+
+/** The sink's options from the application configuration (`clickhouse.*`). */
+export function clickHouseSinkOptionsFromConfig(config: AppConfig['clickhouse']): ClickHouseSinkOptions {
+  return {
+    url: config.url,
+    database: config.database,
+    username: config.username,
+    password: config.password,
+    ...(config.pseudonymSecret ? { secret: config.pseudonymSecret } : {}),
+    retentionDays: config.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    writeEarlyValues: config.writeEarlyValues ?? false,
+    batch: {
+      ...(config.batchRows !== undefined ? { maxRows: config.batchRows } : {}),
+      ...(config.batchMaxAgeMs !== undefined ? { maxAgeMs: config.batchMaxAgeMs } : {}),
+      ...(config.maxBufferedRows !== undefined ? { maxBufferedRows: config.maxBufferedRows } : {}),
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The wallboard end to end: the app on the in-process simulator (fast, with billing/voice
+ * understaffed from the start), a real Chromium on the page, and the alert store fed by hand.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type CxPulseApp } from '../../src/app.js';
+import { DEFAULT_CONFIG } from '../../src/config/app-config.js';
+import { loadPipelineFile } from '../../src/config/pipeline-loader.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { InMemoryAlertStore } from '../../src/server/alert-store.js';
+import { createMemoryDeadLetterSink } from '../../src/sinks/kafka/dead-letter-sink.js';
+import { createInProcessSource } from '../../src/sources/in-process-source.js';
+import { simulatedEvents } from '../../src/sources/simulator/driver.js';
+import { parseScenario } from '../../src/sources/simulator/scenario.js';
+import { CHROMIUM } from './global-setup.js';
+
+const OPERATOR_TOKEN = 'e2e-operator-secret';
+const BILLING_VOICE = 'channel=voice,queue=billing/voice';
+const pipelines = [loadPipelineFile('pipelines/contact-center.yaml')];
+const scenario = parseScenario(
+  {
+    name: 'e2e',
+    incidents: [{ kind: 'understaffing', queues: ['billing/voice'], awayFraction: 0.9, from: '10s', to: '2h' }],
+  },
+  'e2e-scenario',
+);
+const alerts = new InMemoryAlertStore();
+
+let app: CxPulseApp | undefined;
+let metrics: Metrics | undefined;
+let port = 0;
+let context: BrowserContext;
+let page: Page;
+let profileDir: string;
+
+async function startApp(listenPort: number): Promise<number> {
+  const config = structuredClone(DEFAULT_CONFIG);
+  config.auth.tokens = [`operator:alice:${OPERATOR_TOKEN}`];
+  metrics = createMetrics({ defaultMetrics: false });
+  app = await buildApp({
+    config,
+    pipelines,
+    // Simulated time starts an hour back, so the fast simulator stays behind the wall clock.
+    source: createInProcessSource(
+      simulatedEvents({ seed: 7, rate: 100, speed: 60, startTs: Date.now() - 3_600_000, scenario }),
+      { topic: 'simulator' },
+    ),
+    sourceName: 'simulator',
+    deadLetters: createMemoryDeadLetterSink(),
+    metrics,
+    alerts,
+  });
+  await app.start();
+  const address = await app.server.listen({ host: '127.0.0.1', port: listenPort });
+  return Number(new URL(address).port);
+}
+
+async function stopApp(): Promise<void> {
+  await app?.stop();
+  metrics?.close();
+  app = undefined;
+}
+
+const tile = (keyId: string) => page.locator(`.tile[data-key="${keyId}"]`);
+
+// playwright-core has no assertion library: vitest's expect.poll retries until the timeout.
+const classOf = (selector: string) => () => page.locator(selector).getAttribute('class');
+const textOf = (selector: string) => () => page.locator(selector).textContent();
+const BILLING_TILE = `.tile[data-key="${BILLING_VOICE}"]`;
+const ALERT_ITEM = '.alert[data-alert-id="sl-billing-voice"]';
+
+beforeAll(async () => {
+  port = await startApp(0);
+  profileDir = await mkdtemp(join(tmpdir(), 'cxpulse-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1920, height: 1080 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`http://127.0.0.1:${port}/?board=contact-center&token=${OPERATOR_TOKEN}`);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await stopApp();
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+});
+
+describe('wallboard', () => {
+  it('shows tiles that update within 2 s of new values', async () => {
+    await expect.poll(classOf('#conn'), { timeout: 10_000 }).toMatch(/\blive\b/);
+    await tile(BILLING_VOICE).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.tile').count()).toBeGreaterThan(3);
+    const before = Number(await tile(BILLING_VOICE).getAttribute('data-updated-at'));
+    // Gauges fire every second of processing time; the tile must show one within 2 s.
+    await page.waitForFunction(
+      ([key, t]) => Number(document.querySelector(`.tile[data-key="${key}"]`)?.getAttribute('data-updated-at')) > t,
+      [BILLING_VOICE, before] as const,
+      { timeout: 2_000 },
+    );
+    const headline = await tile(BILLING_VOICE).locator('.headline-value').textContent();
+    expect(headline).toMatch(/%$/);
+  });
+
+  it('turns the understaffed queue red', async () => {
+    await expect.poll(classOf(BILLING_TILE), { timeout: 30_000 }).toMatch(/status-breach/);
+    const stripe = await page.locator(BILLING_TILE).evaluate((el) => getComputedStyle(el, '::before').backgroundColor);
+    expect(stripe).toBe('rgb(239, 68, 68)');
+  });
+
+  it('shows a fed alert in the ticker and lets the operator acknowledge it', async () => {
+    alerts.upsert({
+      id: 'sl-billing-voice',
+      rule: 'service-level-breach',
+      severity: 'critical',
+      state: 'firing',
+      pipeline: 'contact-center',
+      indicator: 'service_level',
+      window: '5m/10s',
+      key: { queue: 'billing/voice', channel: 'voice' },
+      keyId: BILLING_VOICE,
+      summary: 'Service level below 70% on billing/voice',
+      startedAt: Date.now() - 90_000,
+    });
+    await expect.poll(textOf(ALERT_ITEM), { timeout: 5_000 }).toContain('Service level below 70% on billing/voice');
+    await mkdir('reports', { recursive: true });
+    await page.screenshot({ path: 'reports/wallboard.png' });
+    await page.locator(`${ALERT_ITEM} button.ack`).click();
+    await expect.poll(textOf(ALERT_ITEM), { timeout: 5_000 }).toContain('acknowledged by alice');
+    expect(alerts.get('sl-billing-voice')?.acknowledgedBy).toBe('alice');
+  });
+
+  it('reconnects after a server restart on the same port and shows fresh data', async () => {
+    const snapshotsBefore = Number(await page.evaluate(() => document.body.dataset.snapshots));
+    await stopApp();
+    await expect.poll(classOf('#conn'), { timeout: 5_000 }).toMatch(/offline/);
+    const restartedAt = Date.now();
+    await startApp(port);
+    await expect.poll(classOf('#conn'), { timeout: 15_000 }).toMatch(/\blive\b/);
+    expect(Number(await page.evaluate(() => document.body.dataset.snapshots))).toBeGreaterThan(snapshotsBefore);
+    await page.waitForFunction(
+      ([key, t]) => Number(document.querySelector(`.tile[data-key="${key}"]`)?.getAttribute('data-updated-at')) > t,
+      [BILLING_VOICE, restartedAt] as const,
+      { timeout: 5_000 },
+    );
+    // The acknowledged alert is still firing and still acknowledged after the reconnect.
+    await expect.poll(textOf(ALERT_ITEM), { timeout: 5_000 }).toContain('acknowledged by alice');
+  });
+});

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { alert, liveServer, value, type LiveFixture } from './fixtures.js';
+
+let fixture: LiveFixture | undefined;
+afterEach(async () => {
+  await fixture?.server.close();
+  fixture = undefined;
+});
+
+async function open(tokens: string[] = []) {
+  fixture = await liveServer({ tokens, listen: false });
+  fixture.values$.next([
+    value('billing/voice', 'service_level', 0.62),
+    value('vip/voice', 'service_level', 0.88),
+    value('billing/chat', 'asa_seconds', 12),
+    value('billing/voice', 'service_level', 0.75, { window: '5m/10s' }),
+  ]);
+  return fixture;
+}
+
+describe('GET /api/indicators', () => {
+  it('serves the current values with their target status', async () => {
+    const { server } = await open();
+    const response = await server.inject('/api/indicators');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.count).toBe(4);
+    const vip = body.values.find((v: { keyId: string }) => v.keyId === 'channel=voice,queue=vip/voice');
+    expect(vip).toMatchObject({ indicator: 'service_level', value: 0.88, status: 'warn', kind: 'early' });
+  });
+
+  it('filters by pipeline, indicator, window and dimension values', async () => {
+    const { server } = await open();
+    const get = async (query: string) =>
+      (await server.inject(`/api/indicators?${query}`)).json().values.map(
+        (v: { keyId: string; indicator: string; window: string }) => `${v.indicator} ${v.window} ${v.keyId}`,
+      );
+    expect(await get('queue=billing/voice&window=1m')).toEqual(['service_level 1m channel=voice,queue=billing/voice']);
+    expect(await get('indicator=asa_seconds')).toEqual(['asa_seconds 1m channel=chat,queue=billing/chat']);
+    expect(await get('queue=billing/voice,vip/voice&window=1m')).toHaveLength(2);
+    expect(await get('queue=billing/voice&queue=billing/chat&window=1m')).toHaveLength(2);
+    expect(await get('pipeline=other')).toEqual([]);
+    expect(await get('region=north')).toEqual([]);
+  });
+});
+
+describe('alerts API', () => {
+  it('lists firing then resolved alerts, and filters by state', async () => {
+    const { server, alerts } = await open();
+    alerts.upsert(alert('a1'));
+    alerts.upsert(alert('a2', { startedAt: 2 }));
+    alerts.resolve('a2', 5);
+    const all = (await server.inject('/api/alerts')).json().alerts;
+    expect(all.map((a: { id: string; state: string }) => `${a.id}:${a.state}`)).toEqual(['a1:firing', 'a2:resolved']);
+    const firing = (await server.inject('/api/alerts?state=firing')).json().alerts;
+    expect(firing).toHaveLength(1);
+    expect((await server.inject('/api/alerts?state=bogus')).statusCode).toBe(400);
+  });
+
+  it('acknowledges an alert for an operator and answers 404 for an unknown one', async () => {
+    const { server, alerts } = await open(['operator:alice:op-token', 'viewer:tv-token']);
+    alerts.upsert(alert('a1'));
+    const auth = { authorization: 'Bearer op-token' };
+    const response = await server.inject({ method: 'POST', url: '/api/alerts/a1/ack', headers: auth });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().alert).toMatchObject({ id: 'a1', acknowledgedBy: 'alice' });
+    expect(alerts.get('a1')?.acknowledgedBy).toBe('alice');
+    const missing = await server.inject({ method: 'POST', url: '/api/alerts/nope/ack', headers: auth });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ code: 'not-found', message: 'no alert nope' });
+  });
+});
+
+describe('API auth', () => {
+  it('answers 401 without a valid token, whatever the route', async () => {
+    const { server } = await open(['viewer:tv-token']);
+    for (const url of ['/api/indicators', '/api/alerts', '/api/indicators?token=wrong']) {
+      const response = await server.inject(url);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+    expect((await server.inject({ method: 'POST', url: '/api/alerts/a1/ack' })).statusCode).toBe(401);
+  });
+
+  it('lets a viewer read but answers 403 to a viewer acknowledging', async () => {
+    const { server, alerts } = await open(['viewer:tv-token', 'operator:op-token']);
+    alerts.upsert(alert('a1'));
+    expect((await server.inject('/api/indicators?token=tv-token')).statusCode).toBe(200);
+    const response = await server.inject({
+      method: 'POST',
+      url: '/api/alerts/a1/ack',
+      headers: { authorization: 'Bearer tv-token' },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(alerts.get('a1')?.acknowledgedAt).toBeUndefined();
+  });
+
+  it('serves the wallboard page and its assets without a token', async () => {
+    const { server } = await open(['viewer:tv-token']);
+    const page = await server.inject('/');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect((await server.inject('/wallboard/wallboard.js')).statusCode).toBe(200);
+  });
+
+  it('lets anyone act when no tokens are configured', async () => {
+    const { server, alerts } = await open([]);
+    alerts.upsert(alert('a1'));
+    const response = await server.inject({ method: 'POST', url: '/api/alerts/a1/ack' });
+    expect(response.json().alert.acknowledgedBy).toBe('anonymous');
+  });
+});

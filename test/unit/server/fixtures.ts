@@ -1,0 +1,102 @@
+/** Shared fixtures of the server tests: a pipeline with targets, values, and a listening live server. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Subject } from 'rxjs';
+import { DEFAULT_CONFIG, type AppConfig } from '../../../src/config/app-config.js';
+import { parsePipelineYaml } from '../../../src/config/pipeline-loader.js';
+import { InMemoryAlertStore, type Alert } from '../../../src/server/alert-store.js';
+import { registerLiveServer } from '../../../src/server/live-server.js';
+import type { WebSocketHub } from '../../../src/server/ws/hub.js';
+import { LatestValues } from '../../../src/sinks/memory/latest-values.js';
+import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
+
+export const contactCenter = parsePipelineYaml(
+  `name: contact-center
+source: { topics: [cx.events] }
+keyBy: [queue, channel]
+windows: [{ size: 1m }, { size: 5m, hop: 10s }]
+indicators:
+  - id: service_level
+    target: { direction: higher-is-better, warn: 0.8, breach: 0.7 }
+    targetsByKey:
+      queue=vip/voice: { direction: higher-is-better, warn: 0.9, breach: 0.85 }
+  - id: asa_seconds
+    target: { direction: lower-is-better, warn: 30, breach: 60 }
+  - id: contacts_offered
+`,
+  'contact-center.yaml',
+);
+
+export const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+
+export function value(
+  queue: string,
+  indicator: string,
+  v: number | null,
+  extra: Partial<IndicatorValue> = {},
+): IndicatorValue {
+  const channel = queue.split('/')[1] ?? '-';
+  return {
+    pipeline: 'contact-center',
+    indicator,
+    window: '1m',
+    key: { queue, channel },
+    keyId: `channel=${channel},queue=${queue}`,
+    windowStart: T0,
+    windowEnd: T0 + 60_000,
+    kind: 'early',
+    version: 0,
+    value: v,
+    ...extra,
+  };
+}
+
+export function alert(id: string, extra: Partial<Alert> = {}): Alert {
+  return {
+    id,
+    rule: 'service-level-breach',
+    severity: 'critical',
+    state: 'firing',
+    pipeline: 'contact-center',
+    indicator: 'service_level',
+    window: '5m/10s',
+    key: { queue: 'billing/voice', channel: 'voice' },
+    keyId: 'channel=voice,queue=billing/voice',
+    summary: 'Service level 62% on billing/voice (target 80%)',
+    value: 0.62,
+    threshold: 0.7,
+    startedAt: T0,
+    ...extra,
+  };
+}
+
+export interface LiveFixture {
+  server: FastifyInstance;
+  latest: LatestValues;
+  values$: Subject<IndicatorValue[]>;
+  alerts: InMemoryAlertStore;
+  hub: WebSocketHub;
+  /** ws://127.0.0.1:PORT once listening. */
+  wsUrl: string;
+}
+
+export async function liveServer(
+  options: { tokens?: string[]; websocket?: Partial<AppConfig['websocket']>; listen?: boolean } = {},
+): Promise<LiveFixture> {
+  const config = structuredClone(DEFAULT_CONFIG);
+  config.auth.tokens = options.tokens ?? [];
+  config.websocket = { ...config.websocket, ...options.websocket };
+  const server = Fastify({ logger: false });
+  const latest = new LatestValues();
+  const values$ = new Subject<IndicatorValue[]>();
+  values$.subscribe((batch) => latest.update(batch));
+  const alerts = new InMemoryAlertStore();
+  const hub = await registerLiveServer(server, { config, pipelines: [contactCenter], latest, values$, alerts });
+  let wsUrl = '';
+  if (options.listen !== false) {
+    const address = await server.listen({ host: '127.0.0.1', port: 0 });
+    wsUrl = address.replace('http://', 'ws://') + '/ws';
+  } else {
+    await server.ready();
+  }
+  return { server, latest, values$, alerts, hub, wsUrl };
+}
