@@ -1,8 +1,9 @@
 /**
  * Scores a detector on the NAB subset with NAB's standard profile and prints per-file and total
  * scores. Usage: npx tsx scripts/score-nab.ts [--detector NAME] [--threshold X] [--data DIR]
- * (data defaults to $NAB_DIR or /work/shared/nab). See docs/alerting.md.
+ * (data defaults to $NAB_DIR or ../shared/nab beside the checkout). See docs/alerting.md.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DETECTOR, createDetector, isDetectorName } from '../src/alerts/detectors/registry.js';
 import { loadNabCorpus, scoreDetector } from '../test/support/nab-scoring.js';
@@ -13,7 +14,7 @@ const { values } = parseArgs({
 const name = values.detector ?? DEFAULT_DETECTOR;
 if (!isDetectorName(name)) throw new Error(`unknown detector ${name}`);
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-const dir = values.data ?? process.env.NAB_DIR ?? '/work/shared/nab';
+const dir = values.data ?? process.env.NAB_DIR ?? fileURLToPath(new URL('../../shared/nab', import.meta.url));
 
 const started = performance.now();
 const corpus = loadNabCorpus(dir);

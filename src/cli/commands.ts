@@ -3,5 +3,12 @@ import type { Command } from './command.js';
 import { demoCommand, runCommand } from './serve-commands.js';
 import { replayCommand } from './replay-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { detectCommand } from './detect-command.js';
 
-export const commands: readonly Command[] = [demoCommand, runCommand, simulateCommand, replayCommand];
+export const commands: readonly Command[] = [
+  demoCommand,
+  runCommand,
+  simulateCommand,
+  replayCommand,
+  detectCommand,
+];
