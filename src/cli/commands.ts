@@ -4,6 +4,7 @@ import { demoCommand, runCommand } from './serve-commands.js';
 import { replayCommand } from './replay-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { detectCommand } from './detect-command.js';
+import { migrateCommand } from './migrate-command.js';
 
 export const commands: readonly Command[] = [
   demoCommand,
@@ -11,4 +12,5 @@ export const commands: readonly Command[] = [
   simulateCommand,
   replayCommand,
   detectCommand,
+  migrateCommand,
 ];

@@ -11,12 +11,27 @@ import { CxPulseError } from '../errors/codes.js';
 import { buildApp, type CxPulseApp } from '../app.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createKafkaPublisher } from '../sinks/kafka/kafka-publisher.js';
-import { createKafkaDeadLetterSink, createMemoryDeadLetterSink } from '../sinks/kafka/dead-letter-sink.js';
+import {
+  createKafkaDeadLetterSink,
+  createMemoryDeadLetterSink,
+  fanOutDeadLetters,
+  type DeadLetterSink,
+} from '../sinks/kafka/dead-letter-sink.js';
+import {
+  clickHouseSinkOptionsFromConfig,
+  createClickHouseSink,
+  type ClickHouseSink,
+} from '../sinks/clickhouse/clickhouse-sink.js';
 import { createInProcessSource } from '../sources/in-process-source.js';
 import { createKafkaSource } from '../sources/kafka/kafka-source.js';
 import { simulatedEvents } from '../sources/simulator/driver.js';
 import { loadScenarioFile } from '../sources/simulator/scenario.js';
 import { startValueLog } from './value-log.js';
+import type { AlertNotifier } from '../alerts/notifier.js';
+import { createAlertmanagerNotifier } from '../sinks/alertmanager/alertmanager-notifier.js';
+import { createWebhookNotifier } from '../sinks/webhook/webhook-notifier.js';
+import { createKafkaAlertPublisher } from '../sinks/kafka/alert-publisher.js';
+import type { MessagePublisher } from '../sinks/kafka/kafka-publisher.js';
 import { EXIT_OK, parseOptions, type CliIo, type Command } from './command.js';
 
 const COMMON_OPTIONS = {
@@ -80,6 +95,36 @@ async function serveUntilSignal(
   return EXIT_OK;
 }
 
+/** Alert routing from the configuration; the Kafka topic only when a broker is there. */
+function alertNotifiers(config: AppConfig, kafka?: MessagePublisher): AlertNotifier[] {
+  const notifiers: AlertNotifier[] = [];
+  if (config.alerting.alertmanagerUrl)
+    notifiers.push(createAlertmanagerNotifier({ url: config.alerting.alertmanagerUrl }));
+  if (config.alerting.webhookUrl) {
+    notifiers.push(
+      createWebhookNotifier({ url: config.alerting.webhookUrl, secret: config.alerting.webhookSecret }),
+    );
+  }
+  if (kafka) notifiers.push(createKafkaAlertPublisher(kafka, { topic: config.kafka.topics.alerts }));
+  return notifiers;
+}
+
+/** The ClickHouse history when clickhouse.url is set: migrated before anything is written. */
+async function openHistory(config: AppConfig): Promise<ClickHouseSink | undefined> {
+  if (!config.clickhouse.url) return undefined;
+  const sink = createClickHouseSink(clickHouseSinkOptionsFromConfig(config.clickhouse));
+  await sink.migrate();
+  return sink;
+}
+
+function withHistory(deadLetters: DeadLetterSink, history: ClickHouseSink | undefined): DeadLetterSink {
+  if (!history) return deadLetters;
+  return fanOutDeadLetters(deadLetters, {
+    publish: (d) => history.writeDeadLetters(d),
+    close: async () => {},
+  });
+}
+
 function loggerOptions(config: AppConfig) {
   return {
     level: config.log.level,
@@ -119,12 +164,15 @@ ${COMMON_HELP}
     const deadLetters = createMemoryDeadLetterSink({
       onDeadLetter: (d) => logTo.app?.server.log.warn({ reason: d.reason, detail: d.detail }, 'dead letter'),
     });
+    const history = await openHistory(config);
     const app = await buildApp({
       config,
       pipelines,
       source: createInProcessSource(events$, { topic: 'simulator' }),
       sourceName: 'simulator',
-      deadLetters,
+      deadLetters: withHistory(deadLetters, history),
+      ...(history ? { history } : {}),
+      alertNotifiers: alertNotifiers(config),
       metrics,
       logger: loggerOptions(config),
     });
@@ -134,9 +182,10 @@ ${COMMON_HELP}
         app,
         config,
         logEverySeconds,
-        `CX Pulse demo on simulated traffic (${describePipelines(pipelines)})`,
+        `CX Pulse demo on simulated traffic (${describePipelines(pipelines)})${history ? ', writing to ClickHouse' : ''}`,
       );
     } finally {
+      await history?.close();
       metrics.close();
     }
   },
@@ -166,6 +215,7 @@ ${COMMON_HELP}
       brokers: config.kafka.brokers,
       clientId: config.kafka.clientId,
     });
+    const history = await openHistory(config);
     const metrics = createMetrics();
     const app = await buildApp({
       config,
@@ -178,13 +228,19 @@ ${COMMON_HELP}
         maxInFlightBatches: config.kafka.maxInFlightBatches,
       }),
       sourceName: 'kafka',
-      deadLetters: createKafkaDeadLetterSink(publisher, { topic: config.kafka.topics.deadLetter }),
+      deadLetters: withHistory(
+        createKafkaDeadLetterSink(publisher, { topic: config.kafka.topics.deadLetter }),
+        history,
+      ),
+      ...(history ? { history } : {}),
+      alertNotifiers: alertNotifiers(config, publisher),
       metrics,
       logger: loggerOptions(config),
     });
     try {
       return await serveUntilSignal(app, config, logEverySeconds, `CX Pulse consuming ${topics.join(', ')}`);
     } finally {
+      await history?.close();
       await publisher.close();
       metrics.close();
     }

@@ -97,6 +97,14 @@ export interface AppConfig {
     /** Series a slow client may have pending before it is dropped. */
     maxPendingSeries: number;
   };
+  alerting: {
+    /** Prometheus Alertmanager base URL (v2 API), e.g. `http://alertmanager:9093`; empty: not notified. */
+    alertmanagerUrl: string;
+    /** Generic webhook receiving every alert transition as JSON; empty: none. */
+    webhookUrl: string;
+    /** Secret: HMAC-SHA256 key of the webhook's `x-cxpulse-signature` header. */
+    webhookSecret: string;
+  };
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -126,6 +134,7 @@ export const DEFAULT_CONFIG: AppConfig = {
     highWaterBytes: 1_048_576,
     maxPendingSeries: 100_000,
   },
+  alerting: { alertmanagerUrl: '', webhookUrl: '', webhookSecret: '' },
 };
 
 /** Dotted paths of secrets, for log redaction. */
@@ -133,6 +142,7 @@ export const CONFIG_SECRET_PATHS = [
   'clickhouse.password',
   'clickhouse.pseudonymSecret',
   'auth.tokens',
+  'alerting.webhookSecret',
 ] as const;
 
 /** A copy safe to log: secrets replaced, credentials in URLs masked. */
@@ -140,6 +150,7 @@ export function redactConfig(config: AppConfig): AppConfig {
   const copy = structuredClone(config);
   if (copy.clickhouse.password !== '') copy.clickhouse.password = '[redacted]';
   if (copy.clickhouse.pseudonymSecret) copy.clickhouse.pseudonymSecret = '[redacted]';
+  if (copy.alerting.webhookSecret !== '') copy.alerting.webhookSecret = '[redacted]';
   // The role (and name) stay visible: they say who may do what without giving the token away.
   copy.auth.tokens = copy.auth.tokens.map((t) => `${t.slice(0, t.lastIndexOf(':'))}:[redacted]`);
   copy.clickhouse.url = copy.clickhouse.url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:[redacted]@');
@@ -176,6 +187,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'CXPULSE_SIMULATOR_SCENARIO', path: ['simulator', 'scenario'], kind: 'string' },
   { name: 'LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'CXPULSE_AUTH_TOKENS', path: ['auth', 'tokens'], kind: 'list' },
+  { name: 'ALERTMANAGER_URL', path: ['alerting', 'alertmanagerUrl'], kind: 'string' },
+  { name: 'CXPULSE_WEBHOOK_URL', path: ['alerting', 'webhookUrl'], kind: 'string' },
+  { name: 'CXPULSE_WEBHOOK_SECRET', path: ['alerting', 'webhookSecret'], kind: 'string' },
 ];
 
 /** Milliseconds, written either as an integer or as a duration string (`7d`, `5m`). */
@@ -264,6 +278,14 @@ export const APP_CONFIG_SCHEMA = section(
         maxPendingSeries: { type: 'integer', minimum: 1 },
       },
       'WebSocket limits.',
+    ),
+    alerting: section(
+      {
+        alertmanagerUrl: { type: 'string', pattern: '^(https?://.+)?$' },
+        webhookUrl: { type: 'string', pattern: '^(https?://.+)?$' },
+        webhookSecret: { type: 'string' },
+      },
+      'Where alert transitions are sent (besides the wallboard and the cx.alerts topic).',
     ),
   },
   'CX Pulse configuration file.',

@@ -98,4 +98,76 @@ export interface PipelineDefinition {
   /** Cardinality guard: at most this many keys per pipeline. */
   maxKeys: number;
   indicators: IndicatorDefinition[];
+  /** Alert rules over this pipeline's values (src/alerts, docs/alerting.md); absent when none. */
+  alerts?: AlertRuleDefinition[];
 }
+
+export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
+export type AlertSeverityName = (typeof ALERT_SEVERITIES)[number];
+
+interface AlertRuleCommon {
+  /** Unique in the pipeline; the Alertmanager `alertname`. */
+  name: string;
+  severity: AlertSeverityName;
+  /** Consecutive bad evaluations (final windows, or checks for silence rules) before firing. */
+  forCount: number;
+  /** Consecutive good evaluations before a firing alert resolves (hysteresis). */
+  resolveAfter: number;
+  /** Key dimensions that name the alert's group (alerts sharing a cause); default: the key's queue/touchpoint/journey. */
+  groupBy?: Dimension[];
+  /** Replaces the generated summary line. */
+  summary?: string;
+}
+
+export interface ThresholdAlertRule extends AlertRuleCommon {
+  type: 'threshold';
+  indicator: string;
+  window: string;
+  /** Fires above or below a fixed value, or on a breach of the indicator's target (per key). */
+  condition: { kind: 'above' | 'below'; value: number } | { kind: 'target' };
+  /** Resolve threshold (default: the firing threshold); `warn` = the target's warn level. */
+  resolveAt?: number | 'warn';
+}
+
+export interface AnomalyAlertRule extends AlertRuleCommon {
+  type: 'anomaly';
+  indicator: string;
+  window: string;
+  /** A name from src/alerts/detectors/registry.ts; default `ensemble`. */
+  detector: string;
+  /** Score threshold (0..1); default the detector's own (0.5). */
+  threshold?: number;
+}
+
+export interface SilenceAlertRule extends AlertRuleCommon {
+  type: 'silence';
+  /** `pipeline`: no value at all; `key`: one key stops while others go on. */
+  scope: 'pipeline' | 'key';
+  /** Silent for longer than usual interval × factor. */
+  factor: number;
+  /** Never fires for a gap shorter than this, however regular the values were. */
+  minSilenceMs: number;
+  /** How often the silence is checked (processing time). */
+  checkEveryMs: number;
+}
+
+export interface ErlangCAlertRule extends AlertRuleCommon {
+  type: 'erlang-c';
+  /** Window of the arrivals and AHT values the prediction uses. */
+  window: string;
+  horizonMs: number;
+  /** Indicator names in this pipeline (defaults: contacts_offered, aht_seconds, agents_available). */
+  arrivals: string;
+  aht: string;
+  agents: string;
+  /** service_level indicator whose per-key target and threshold are the defaults below. */
+  serviceLevel?: string;
+  /** Service level to keep (0..1); default the service level indicator's breach target. */
+  target?: number;
+  /** Answer-within threshold; default the service level indicator's threshold for the queue. */
+  answerWithinMs?: number;
+  /** Extrapolates the arrival rate's trend over the horizon; default true. */
+  trend: boolean;
+}
+
+export type AlertRuleDefinition = ThresholdAlertRule | AnomalyAlertRule | SilenceAlertRule | ErlangCAlertRule;

@@ -16,6 +16,8 @@ import type { FilterPredicate } from './filter.js';
 import { compareIssues, fieldPath, parseLocatedYaml } from './located-yaml.js';
 import type { ConfigIssue, LocatedYaml, PathSegment } from './located-yaml.js';
 import type {
+  AlertRuleDefinition,
+  AlertSeverityName,
   Dimension,
   IndicatorDefinition,
   IndicatorId,
@@ -48,7 +50,62 @@ interface PipelineYaml {
     target?: TargetDefinition;
     targetsByKey?: Record<string, TargetDefinition>;
   }>;
+  alerts?: AlertRuleYaml[];
 }
+
+/** One `alerts:` entry after schema validation; which fields apply is checked by `alertIssues`. */
+interface AlertRuleYaml {
+  name: string;
+  type: AlertRuleDefinition['type'];
+  severity?: AlertSeverityName;
+  indicator?: string;
+  window?: string;
+  above?: number;
+  below?: number;
+  breach?: 'target';
+  for?: number;
+  resolve?: { after?: number; at?: number | string };
+  detector?: string;
+  threshold?: number;
+  scope?: 'pipeline' | 'key';
+  factor?: number;
+  minSilence?: string;
+  checkEvery?: string;
+  horizon?: string;
+  arrivals?: string;
+  aht?: string;
+  agents?: string;
+  serviceLevel?: string;
+  target?: number;
+  answerWithin?: string;
+  trend?: boolean;
+  groupBy?: Dimension[];
+  summary?: string;
+}
+
+const COMMON_ALERT_FIELDS = ['name', 'type', 'severity', 'for', 'resolve', 'groupBy', 'summary'];
+/** Fields each rule type takes besides the common ones; any other is an error naming the type. */
+const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
+  threshold: ['indicator', 'window', 'above', 'below', 'breach'],
+  anomaly: ['indicator', 'window', 'detector', 'threshold'],
+  silence: ['scope', 'factor', 'minSilence', 'checkEvery'],
+  'erlang-c': [
+    'window',
+    'horizon',
+    'arrivals',
+    'aht',
+    'agents',
+    'serviceLevel',
+    'target',
+    'answerWithin',
+    'trend',
+  ],
+};
+const ERLANG_C_INPUTS = [
+  ['arrivals', 'contacts_offered'],
+  ['aht', 'aht_seconds'],
+  ['agents', 'agents_available'],
+] as const;
 
 let validator: ValidateFunction | undefined;
 
@@ -266,7 +323,109 @@ function semanticIssues(data: unknown, located: LocatedYaml): ConfigIssue[] {
       }
     }
   });
+  if (Array.isArray(data.alerts)) alertIssues(data.alerts, indicators, windowNames, keyBy, at);
   return issues;
+}
+
+/** What the schema cannot say about `alerts:`: fields per type, references to indicators and windows. */
+function alertIssues(
+  alerts: unknown[],
+  indicators: unknown[],
+  windowNames: ReadonlyMap<string, number>,
+  keyBy: ReadonlySet<string>,
+  at: (path: PathSegment[], message: string, target?: 'key' | 'value') => void,
+): void {
+  const byName = new Map<string, Record<string, unknown>>();
+  for (const ind of indicators) {
+    if (!isRecord(ind)) continue;
+    const name = typeof ind.name === 'string' ? ind.name : typeof ind.id === 'string' ? ind.id : undefined;
+    if (name !== undefined && !byName.has(name)) byName.set(name, ind);
+  }
+  const ruleNames = new Map<string, number>();
+  alerts.forEach((rule: unknown, i) => {
+    if (!isRecord(rule) || typeof rule.type !== 'string' || !Object.hasOwn(ALERT_FIELDS, rule.type)) return;
+    const type = rule.type as AlertRuleDefinition['type'];
+    const path = (...rest: PathSegment[]): PathSegment[] => ['alerts', i, ...rest];
+    if (typeof rule.name === 'string') {
+      const first = ruleNames.get(rule.name);
+      if (first !== undefined)
+        at(path('name'), `duplicate alert name "${rule.name}" (also alerts[${first}])`);
+      else ruleNames.set(rule.name, i);
+    }
+    const allowed = new Set([...COMMON_ALERT_FIELDS, ...ALERT_FIELDS[type]]);
+    for (const field of Object.keys(rule)) {
+      if (!allowed.has(field)) at(path(field), `does not apply to a ${type} rule`, 'key');
+    }
+    if (isRecord(rule.resolve) && rule.resolve.at !== undefined && type !== 'threshold') {
+      at(path('resolve', 'at'), `does not apply to a ${type} rule`, 'key');
+    }
+    if (Array.isArray(rule.groupBy)) {
+      rule.groupBy.forEach((dim: unknown, d) => {
+        if (typeof dim === 'string' && !keyBy.has(dim)) {
+          at(path('groupBy', d), `"${dim}" is not in keyBy [${[...keyBy].join(', ')}]`);
+        }
+      });
+    }
+    const needs = type === 'silence' ? [] : type === 'erlang-c' ? ['window'] : ['indicator', 'window'];
+    for (const field of needs) {
+      if (rule[field] === undefined) at(path(), `a ${type} rule needs "${field}"`, 'key');
+    }
+    if (typeof rule.window === 'string' && !windowNames.has(rule.window)) {
+      at(path('window'), `no window named "${rule.window}" (windows: ${[...windowNames.keys()].join(', ')})`);
+    }
+    const indicator = typeof rule.indicator === 'string' ? byName.get(rule.indicator) : undefined;
+    if (typeof rule.indicator === 'string' && indicator === undefined) {
+      at(path('indicator'), `no indicator named "${rule.indicator}" in this pipeline`);
+    }
+    if (type === 'threshold') {
+      const given = ['above', 'below', 'breach'].filter((f) => rule[f] !== undefined);
+      if (given.length !== 1) {
+        at(
+          given.length === 0 ? path() : path(given[1]!),
+          'a threshold rule needs exactly one of above, below or breach: target',
+          given.length === 0 ? 'key' : 'value',
+        );
+      }
+      if (
+        rule.breach === 'target' &&
+        indicator !== undefined &&
+        !indicator.target &&
+        !indicator.targetsByKey
+      ) {
+        at(path('breach'), `indicator "${String(rule.indicator)}" has no target`);
+      }
+      const resolveAt = isRecord(rule.resolve) ? rule.resolve.at : undefined;
+      if (typeof resolveAt === 'string' && (resolveAt !== 'warn' || rule.breach !== 'target')) {
+        at(path('resolve', 'at'), `must be a number, or "warn" with breach: target; got "${resolveAt}"`);
+      }
+      if (typeof resolveAt === 'number' && typeof rule.above === 'number' && resolveAt > rule.above) {
+        at(path('resolve', 'at'), `must not be above "above" (${rule.above}), got ${resolveAt}`);
+      }
+      if (typeof resolveAt === 'number' && typeof rule.below === 'number' && resolveAt < rule.below) {
+        at(path('resolve', 'at'), `must not be below "below" (${rule.below}), got ${resolveAt}`);
+      }
+    }
+    if (type === 'erlang-c') {
+      if (!keyBy.has('queue')) at(path('type'), 'an erlang-c rule needs queue in keyBy');
+      for (const [field, id] of ERLANG_C_INPUTS) {
+        const name = typeof rule[field] === 'string' ? rule[field] : id;
+        const found = byName.get(name);
+        const where = rule[field] === undefined ? path() : path(field);
+        const target = rule[field] === undefined ? 'key' : 'value';
+        if (found === undefined) at(where, `needs the ${id} indicator ("${name}") in this pipeline`, target);
+        else if (found.id !== id)
+          at(where, `"${name}" must be a ${id} indicator, it is ${String(found.id)}`, target);
+      }
+      const slName = typeof rule.serviceLevel === 'string' ? rule.serviceLevel : 'service_level';
+      const sl = byName.get(slName);
+      if (typeof rule.serviceLevel === 'string' && sl?.id !== 'service_level') {
+        at(path('serviceLevel'), `"${rule.serviceLevel}" must be a service_level indicator in this pipeline`);
+      }
+      if (rule.target === undefined && (sl?.id !== 'service_level' || (!sl.target && !sl.targetsByKey))) {
+        at(path(), 'an erlang-c rule needs "target", or a service_level indicator with a target', 'key');
+      }
+    }
+  });
 }
 
 function targetOrderIssue(
@@ -322,7 +481,75 @@ function toDefinition(yaml: PipelineYaml, file: string): PipelineDefinition {
     keyIdleEvictMs: ms(yaml.keyIdleEvict, PIPELINE_DEFAULTS.keyIdleEvict),
     maxKeys: yaml.maxKeys ?? PIPELINE_DEFAULTS.maxKeys,
     indicators,
+    ...(yaml.alerts !== undefined
+      ? { alerts: yaml.alerts.map((rule) => toAlertRule(rule, indicators)) }
+      : {}),
   };
+}
+
+function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): AlertRuleDefinition {
+  const ms = (text: string | undefined, fallback: string): number => parseDuration(text ?? fallback)!;
+  const common = {
+    name: rule.name,
+    severity: rule.severity ?? 'warning',
+    forCount: rule.for ?? 1,
+    resolveAfter: rule.resolve?.after ?? 1,
+    ...(rule.groupBy !== undefined ? { groupBy: rule.groupBy } : {}),
+    ...(rule.summary !== undefined ? { summary: rule.summary } : {}),
+  };
+  switch (rule.type) {
+    case 'threshold': {
+      const at = rule.resolve?.at;
+      return {
+        ...common,
+        type: 'threshold',
+        indicator: rule.indicator!,
+        window: rule.window!,
+        condition:
+          rule.above !== undefined
+            ? { kind: 'above', value: rule.above }
+            : rule.below !== undefined
+              ? { kind: 'below', value: rule.below }
+              : { kind: 'target' },
+        ...(typeof at === 'number' || at === 'warn' ? { resolveAt: at } : {}),
+      };
+    }
+    case 'anomaly':
+      return {
+        ...common,
+        type: 'anomaly',
+        indicator: rule.indicator!,
+        window: rule.window!,
+        detector: rule.detector ?? 'ensemble',
+        ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}),
+      };
+    case 'silence':
+      return {
+        ...common,
+        type: 'silence',
+        scope: rule.scope ?? 'pipeline',
+        factor: rule.factor ?? 3,
+        minSilenceMs: ms(rule.minSilence, '1m'),
+        checkEveryMs: ms(rule.checkEvery, '10s'),
+      };
+    case 'erlang-c': {
+      const slName = rule.serviceLevel ?? 'service_level';
+      const hasServiceLevel = indicators.some((d) => d.name === slName && d.id === 'service_level');
+      return {
+        ...common,
+        type: 'erlang-c',
+        window: rule.window!,
+        horizonMs: ms(rule.horizon, '15m'),
+        arrivals: rule.arrivals ?? 'contacts_offered',
+        aht: rule.aht ?? 'aht_seconds',
+        agents: rule.agents ?? 'agents_available',
+        ...(hasServiceLevel ? { serviceLevel: slName } : {}),
+        ...(rule.target !== undefined ? { target: rule.target } : {}),
+        ...(rule.answerWithin !== undefined ? { answerWithinMs: ms(rule.answerWithin, '20s') } : {}),
+        trend: rule.trend ?? true,
+      };
+    }
+  }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

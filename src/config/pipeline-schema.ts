@@ -8,7 +8,8 @@
 import { EVENT_TYPES } from '../events/types.js';
 import { DURATION_PATTERN } from './duration.js';
 import { FILTER_SCHEMA } from './filter.js';
-import { DIMENSIONS, INDICATOR_IDS } from './pipeline-definition.js';
+import { DETECTOR_NAMES } from '../alerts/detectors/registry.js';
+import { ALERT_SEVERITIES, DIMENSIONS, INDICATOR_IDS } from './pipeline-definition.js';
 
 /** Defaults of the optional fields, as written in YAML (documented in docs/pipelines.md). */
 export const PIPELINE_DEFAULTS = {
@@ -23,6 +24,8 @@ export const PIPELINE_DEFAULTS = {
 } as const;
 
 export const PIPELINE_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
+export const ALERT_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
+export const ALERT_TYPES = ['threshold', 'anomaly', 'silence', 'erlang-c'] as const;
 export const WINDOW_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9/_.-]*$';
 export const INDICATOR_NAME_PATTERN = '^[a-z][a-z0-9_]*$';
 /** `dim=value[,dim=value]`; the dimensions themselves are checked against keyBy by the loader. */
@@ -199,9 +202,84 @@ export const PIPELINE_SCHEMA = {
         },
       },
     },
+    alerts: {
+      type: 'array',
+      description: 'Alert rules over this pipeline (docs/alerting.md). Which fields apply depends on `type`.',
+      items: { $ref: '#/definitions/alertRule' },
+    },
   },
   definitions: {
     filter: localiseFilterSchema(),
+    alertRule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'type'],
+      properties: {
+        name: {
+          type: 'string',
+          pattern: ALERT_NAME_PATTERN,
+          description: 'Unique in the pipeline; sent as `alertname`.',
+        },
+        type: { type: 'string', enum: [...ALERT_TYPES] },
+        severity: { type: 'string', enum: [...ALERT_SEVERITIES], default: 'warning' },
+        indicator: { type: 'string', description: 'threshold, anomaly: indicator name in this pipeline.' },
+        window: {
+          type: 'string',
+          description: 'threshold, anomaly, erlang-c: window name in this pipeline; only final values count.',
+        },
+        above: { type: 'number', description: 'threshold: fires when the value is above this.' },
+        below: { type: 'number', description: 'threshold: fires when the value is below this.' },
+        breach: {
+          type: 'string',
+          enum: ['target'],
+          description: "threshold: fires on a breach of the indicator's target (targetsByKey honoured).",
+        },
+        for: {
+          type: 'integer',
+          minimum: 1,
+          default: 1,
+          description:
+            'Consecutive bad final windows (checks, for silence) before firing; pending until then.',
+        },
+        resolve: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Hysteresis: resolve only after `after` good windows, good meaning past `at`.',
+          properties: {
+            after: { type: 'integer', minimum: 1, default: 1 },
+            at: {
+              type: ['number', 'string'],
+              description:
+                'Resolve threshold (threshold rules): a number, or `warn` for the target warn level.',
+            },
+          },
+        },
+        detector: { type: 'string', enum: [...DETECTOR_NAMES], default: 'ensemble' },
+        threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        scope: { type: 'string', enum: ['pipeline', 'key'], default: 'pipeline' },
+        factor: { type: 'number', exclusiveMinimum: 1, default: 3 },
+        minSilence: duration('silence: shortest gap that can fire.', '1m'),
+        checkEvery: duration('silence: how often silence is checked.', '10s'),
+        horizon: duration('erlang-c: how far ahead to predict.', '15m'),
+        arrivals: { type: 'string', default: 'contacts_offered' },
+        aht: { type: 'string', default: 'aht_seconds' },
+        agents: { type: 'string', default: 'agents_available' },
+        serviceLevel: {
+          type: 'string',
+          description: 'erlang-c: service_level indicator giving the default target and threshold.',
+        },
+        target: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        answerWithin: duration('erlang-c: the service level threshold (answered within).'),
+        trend: { type: 'boolean', default: true },
+        groupBy: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string', enum: [...DIMENSIONS] },
+          description: 'Key dimensions naming the group of alerts that share a cause.',
+        },
+        summary: { type: 'string' },
+      },
+    },
     target: {
       type: 'object',
       additionalProperties: false,

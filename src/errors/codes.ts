@@ -23,6 +23,12 @@ export const ERROR_CODES = {
     httpStatus: 500,
     message: 'clickhouse rejected the statement or the data (retrying cannot help)',
   },
+  CXP_ERR_SINK_ALERT: { retriable: true, httpStatus: 503, message: 'alert notifier failed' },
+  CXP_ERR_SINK_ALERT_REJECTED: {
+    retriable: false,
+    httpStatus: 500,
+    message: 'the alert receiver rejected the notification (retrying cannot help)',
+  },
   CXP_ERR_CLI_USAGE: { retriable: false, httpStatus: 400, message: 'command line usage error' },
   CXP_ERR_INPUT_INVALID: { retriable: false, httpStatus: 400, message: 'input is invalid' },
   CXP_ERR_SERVICE_START: { retriable: false, httpStatus: 500, message: 'a service could not be started' },

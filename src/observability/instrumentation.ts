@@ -28,6 +28,16 @@ export interface InstrumentationEvents {
   'sink.clickhouse.buffer': { table: string; rows: number; capacity: number };
   /** Old daily partitions dropped by the retention job (servers without TTL). */
   'sink.clickhouse.retention': { table: string; partitionsDropped: number };
+  /** One alert lifecycle transition (pending, firing, resolved, cancelled, flapping, unsilenced). */
+  'alerts.transition': { pipeline: string; rule: string; change: string };
+  /** Transitions a notifier delivered (after any retries). */
+  'sink.alert.sent': { notifier: string; count: number };
+  /** One failed delivery attempt; `final` when the batch was given up (retries exhausted or not retriable). */
+  'sink.alert.failed': { notifier: string; count: number; error: unknown; final: boolean };
+  /** Transitions dropped, oldest first, because the notifier's queue was full. */
+  'sink.alert.dropped': { notifier: string; count: number };
+  /** Transitions waiting in a notifier's queue, against its bound. */
+  'sink.alert.queue': { notifier: string; size: number; capacity: number };
 }
 
 export type InstrumentationName = keyof InstrumentationEvents;

@@ -114,7 +114,49 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
   });
 
+  const alertTransitions = new Counter({
+    name: 'cxpulse_alerts_transitions_total',
+    help: 'Alert lifecycle transitions, by pipeline, rule and change (pending, firing, resolved, cancelled, flapping, unsilenced).',
+    labelNames: ['pipeline', 'rule', 'change'],
+    registers: [registry],
+  });
+  const alertNotifications = new Counter({
+    name: 'cxpulse_sink_alert_notifications_total',
+    help: 'Alert transitions delivered, by notifier.',
+    labelNames: ['notifier'],
+    registers: [registry],
+  });
+  const alertNotificationFailures = new Counter({
+    name: 'cxpulse_sink_alert_failures_total',
+    help: 'Failed delivery attempts of alert notifications, by notifier and whether the batch was given up.',
+    labelNames: ['notifier', 'final'],
+    registers: [registry],
+  });
+  const alertNotificationsDropped = new Counter({
+    name: 'cxpulse_sink_alert_dropped_total',
+    help: "Alert transitions dropped (oldest first) because a notifier's queue was full.",
+    labelNames: ['notifier'],
+    registers: [registry],
+  });
+  const alertQueueSize = new Gauge({
+    name: 'cxpulse_sink_alert_queue_transitions',
+    help: 'Alert transitions waiting in a notifier queue.',
+    labelNames: ['notifier'],
+    registers: [registry],
+  });
+
   const unsubscribers = [
+    subscribe('alerts.transition', ({ pipeline, rule, change }) =>
+      alertTransitions.inc({ pipeline, rule, change }),
+    ),
+    subscribe('sink.alert.sent', ({ notifier, count }) => alertNotifications.inc({ notifier }, count)),
+    subscribe('sink.alert.failed', ({ notifier, final }) =>
+      alertNotificationFailures.inc({ notifier, final: String(final) }),
+    ),
+    subscribe('sink.alert.dropped', ({ notifier, count }) =>
+      alertNotificationsDropped.inc({ notifier }, count),
+    ),
+    subscribe('sink.alert.queue', ({ notifier, size }) => alertQueueSize.set({ notifier }, size)),
     subscribe('events.decoded', ({ source, byType }) => {
       for (const type in byType) eventsConsumed.inc({ source, type }, byType[type]);
     }),

@@ -76,7 +76,18 @@ export const alertSchema = {
     acknowledgedAt: { type: 'number' },
     acknowledgedBy: { type: 'string' },
   },
-  required: ['id', 'rule', 'severity', 'state', 'pipeline', 'indicator', 'key', 'keyId', 'summary', 'startedAt'],
+  required: [
+    'id',
+    'rule',
+    'severity',
+    'state',
+    'pipeline',
+    'indicator',
+    'key',
+    'keyId',
+    'summary',
+    'startedAt',
+  ],
 } as const;
 
 const errorSchema = {
@@ -99,10 +110,10 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
   app.addHook('onRequest', async (request, reply) => {
     request.principal = authenticator.authenticate(request.raw);
     if (request.principal === null) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="cxpulse"')
-        .send({ code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer or ?token=)' });
+      return reply.code(401).header('www-authenticate', 'Bearer realm="cxpulse"').send({
+        code: 'unauthorized',
+        message: 'a valid token is required (Authorization: Bearer or ?token=)',
+      });
     }
   });
   const require = (role: Role) => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
@@ -117,7 +128,12 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
       schema: {
         querystring: {
           type: 'object',
-          properties: { pipeline: listParam, indicator: listParam, window: listParam, token: { type: 'string' } },
+          properties: {
+            pipeline: listParam,
+            indicator: listParam,
+            window: listParam,
+            token: { type: 'string' },
+          },
           // Any other parameter filters by that dimension, e.g. ?queue=billing/voice.
           additionalProperties: listParam,
         },

@@ -25,7 +25,10 @@ export interface LiveServerOptions {
   alerts: AlertStore;
 }
 
-export async function registerLiveServer(server: FastifyInstance, options: LiveServerOptions): Promise<WebSocketHub> {
+export async function registerLiveServer(
+  server: FastifyInstance,
+  options: LiveServerOptions,
+): Promise<WebSocketHub> {
   const { config } = options;
   const authenticator = createAuthenticator(config.auth.tokens);
   if (!authenticator.enabled) {
@@ -43,7 +46,12 @@ export async function registerLiveServer(server: FastifyInstance, options: LiveS
     limits: config.websocket,
     log: server.log,
   });
-  await server.register(apiPlugin, { latest: options.latest, alerts: options.alerts, targets, authenticator });
+  await server.register(apiPlugin, {
+    latest: options.latest,
+    alerts: options.alerts,
+    targets,
+    authenticator,
+  });
   await server.register(websocketPlugin, { hub, values$: options.values$ });
   await server.register(wallboardPlugin);
   return hub;

@@ -9,7 +9,10 @@ import type { IndicatorValue } from '../windows/indicator-value.js';
 export type TargetStatus = 'ok' | 'warn' | 'breach';
 
 /** Status of `value` against `target`; null when there is no target or no value to judge. */
-export function targetStatus(value: number | null, target: TargetDefinition | undefined): TargetStatus | null {
+export function targetStatus(
+  value: number | null,
+  target: TargetDefinition | undefined,
+): TargetStatus | null {
   if (target === undefined || value === null || !Number.isFinite(value)) return null;
   if (target.direction === 'higher-is-better') {
     if (value <= target.breach) return 'breach';

@@ -18,8 +18,11 @@ import type { SubscriptionMatcher } from './subscription-matcher.js';
 export interface PeerSocket {
   readonly bufferedAmount: number;
   readonly readyState: number;
-  send(data: Buffer | string): void;
+  send(data: Buffer | string, options?: { binary?: boolean }): void;
 }
+
+/** Shared frames are Buffers (built once); they still go out as text frames, which browsers hand over as strings. */
+const TEXT = { binary: false } as const;
 
 const OPEN = 1;
 
@@ -59,7 +62,7 @@ export class ClientSession {
   deliverValues(values: readonly WireValue[], frame: () => Buffer): DeliveryResult {
     if (this.socket.readyState !== OPEN) return 'closed';
     if (this.keepsUp) {
-      this.socket.send(frame());
+      this.socket.send(frame(), TEXT);
       return 'sent';
     }
     for (const v of values) this.pendingValues.set(seriesId(v), v);
@@ -69,7 +72,7 @@ export class ClientSession {
   deliverAlert(alert: Alert, frame: () => Buffer): DeliveryResult {
     if (this.socket.readyState !== OPEN) return 'closed';
     if (this.keepsUp) {
-      this.socket.send(frame());
+      this.socket.send(frame(), TEXT);
       return 'sent';
     }
     this.pendingAlerts.set(alert.id, alert);

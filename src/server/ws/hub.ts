@@ -39,6 +39,9 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   flushChunk: 1000,
 };
 
+/** Clients written to per event-loop turn during a broadcast. */
+const FANOUT_SLICE = 250;
+
 export interface HubOptions {
   path?: string;
   latest: LatestValues;
@@ -139,7 +142,11 @@ export class WebSocketHub {
       return;
     }
     if (!mayAct(session.principal, 'operator')) {
-      return session.sendNow({ type: 'error', code: 'forbidden', message: 'acknowledging needs the operator role' });
+      return session.sendNow({
+        type: 'error',
+        code: 'forbidden',
+        message: 'acknowledging needs the operator role',
+      });
     }
     // The store's change listener broadcasts the acknowledged alert to everyone, this client included.
     const acked = this.options.alerts.acknowledge(message.alertId, session.principal.name);
@@ -163,7 +170,13 @@ export class WebSocketHub {
     });
   }
 
-  /** One batch of values from the pipelines, to every client whose subscription matches. */
+  /**
+   * One batch of values from the pipelines, to every client whose subscription matches. Frames are
+   * built here, once per subscription group; the socket writes go out in slices of
+   * `FANOUT_SLICE` clients, yielding to the event loop in between, so a broadcast to thousands of
+   * clients never blocks a health probe or the next batch for long. Order per client is kept: the
+   * outbox is one FIFO.
+   */
   broadcast(batch: readonly IndicatorValue[]): void {
     if (this.sessions.size === 0 || batch.length === 0) return;
     const wire = batch.map((v) => toWireValue(v, this.options.targets));
@@ -173,8 +186,45 @@ export class WebSocketHub {
       let frame: Buffer | null = null;
       const build = () => (frame ??= encode({ type: 'indicators', values: selected }));
       for (const session of group.sessions) {
-        if (session.deliverValues(selected, build) === 'overflow') this.drop(session, 'too many pending values');
+        this.outbox.push({ session, matcher: session.matcher, values: selected, build });
       }
+    }
+    this.drainOutbox();
+  }
+
+  private readonly outbox: {
+    session: ClientSession;
+    /** The subscription the values were selected for: a client that has re-subscribed since skips them. */
+    matcher: SubscriptionMatcher;
+    values: WireValue[];
+    build: () => Buffer;
+  }[] = [];
+  private outboxHead = 0;
+  private drainScheduled = false;
+
+  private drainOutbox(): void {
+    // Bounded: when the outbox holds more than a few broadcasts' worth, finish it now (back-pressure
+    // on the pipeline) rather than let it grow.
+    const limit =
+      this.outbox.length - this.outboxHead > 8 * Math.max(1, this.sessions.size) ? Infinity : FANOUT_SLICE;
+    let done = 0;
+    while (this.outboxHead < this.outbox.length && done < limit) {
+      const { session, matcher, values, build } = this.outbox[this.outboxHead++]!;
+      done++;
+      if (session.matcher !== matcher || !this.sessions.has(session.socket as WebSocket)) continue;
+      if (session.deliverValues(values, build) === 'overflow') this.drop(session, 'too many pending values');
+    }
+    if (this.outboxHead >= this.outbox.length) {
+      this.outbox.length = 0;
+      this.outboxHead = 0;
+      return;
+    }
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(() => {
+        this.drainScheduled = false;
+        this.drainOutbox();
+      });
     }
   }
 
@@ -233,6 +283,8 @@ export class WebSocketHub {
 
   /** Terminates every client and stops the timers; the HTTP server's close is the caller's. */
   close(): void {
+    this.outbox.length = 0;
+    this.outboxHead = 0;
     for (const t of this.timers) clearInterval(t);
     this.stopAlerts();
     this.attachedTo?.off('upgrade', this.onUpgrade);

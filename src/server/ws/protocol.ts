@@ -111,7 +111,8 @@ const FILTER_FIELDS = new Set(['pipelines', 'indicators', 'windows', 'dims']);
 /** Validates a filter object (from a subscribe message or query parameters). */
 export function parseFilter(raw: unknown): { filter: SubscriptionFilter } | { error: string } {
   if (raw === undefined) return { filter: {} };
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'filter must be an object' };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { error: 'filter must be an object' };
   const filter: SubscriptionFilter = {};
   for (const [field, value] of Object.entries(raw)) {
     if (!FILTER_FIELDS.has(field)) return { error: `filter.${field}: unknown field` };

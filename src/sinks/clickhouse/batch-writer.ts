@@ -96,7 +96,8 @@ export function createBatchWriter<Row>(options: BatchWriterOptions<Row>): BatchW
   let held = 0;
   let closed = false;
 
-  const reportBuffer = () => publish('sink.clickhouse.buffer', { table, rows: held, capacity: maxBufferedRows });
+  const reportBuffer = () =>
+    publish('sink.clickhouse.buffer', { table, rows: held, capacity: maxBufferedRows });
 
   const admit = (write: WaitingWrite<Row>) => {
     held += write.rows.length;
@@ -140,7 +141,12 @@ export function createBatchWriter<Row>(options: BatchWriterOptions<Row>): BatchW
           signal: stopRetrying.signal,
           sleep,
           onRetry: (error) =>
-            publish('sink.clickhouse.insert_failed', { table, rows: batch.rows.length, error, retriable: true }),
+            publish('sink.clickhouse.insert_failed', {
+              table,
+              rows: batch.rows.length,
+              error,
+              retriable: true,
+            }),
         },
       );
       publish('sink.clickhouse.insert', {

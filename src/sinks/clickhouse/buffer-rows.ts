@@ -7,7 +7,13 @@
  * rows of and how many, so the writer can tell a caller when all of its rows are stored.
  * Time comes from the scheduler, so marble tests run it in virtual time.
  */
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  Observable,
+  asyncScheduler,
+  type OperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 
 export interface RowChunk<T, Tag> {
   rows: readonly T[];

@@ -16,7 +16,10 @@ export interface PseudonymiserOptions {
   cacheSize?: number;
 }
 
-export function createPseudonymiser(secret: string | Buffer, options: PseudonymiserOptions = {}): Pseudonymise {
+export function createPseudonymiser(
+  secret: string | Buffer,
+  options: PseudonymiserOptions = {},
+): Pseudonymise {
   if (secret.length === 0) throw new Error('pseudonymisation secret must not be empty');
   const cacheSize = options.cacheSize ?? 50_000;
   let cache = new Map<string, string>();

@@ -138,15 +138,53 @@ const num = (x: number | undefined | null): number | null =>
 const str = (x: string | undefined): string => x ?? '';
 const flag = (x: boolean | undefined): number | null => (x === undefined ? null : x ? 1 : 0);
 
+/** Every field of every event type, optional: one flat view to read the union through. */
+interface AnyEventFields {
+  channel?: unknown;
+  queue?: unknown;
+  contactId?: unknown;
+  customerId?: unknown;
+  waitMs?: unknown;
+  talkMs?: unknown;
+  holdMs?: unknown;
+  wrapMs?: unknown;
+  resolved?: unknown;
+  agentId?: unknown;
+  toQueue?: unknown;
+  team?: unknown;
+  queues?: unknown;
+  state?: unknown;
+  csat?: unknown;
+  nps?: unknown;
+  ces?: unknown;
+  comment?: unknown;
+  tags?: unknown;
+  touchpoint?: unknown;
+  journey?: unknown;
+  platform?: unknown;
+  sentiment?: unknown;
+  text?: unknown;
+  reach?: unknown;
+  journeyId?: unknown;
+  stage?: unknown;
+  stageIndex?: unknown;
+  stageCount?: unknown;
+  outcome?: unknown;
+  latencyMs?: unknown;
+  errorCode?: unknown;
+}
+
+// The decoder has validated types already; these only turn "absent" into the column's empty value.
+const s = (x: unknown): string => (typeof x === 'string' ? x : '');
+const n = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const list = (x: unknown): string[] =>
+  Array.isArray(x) ? (x as unknown[]).filter((v): v is string => typeof v === 'string') : [];
+
+/** Hot path (one call per stored event): plain field reads, one object literal, no closures. */
 export function interactionRow(event: CxEvent, pseudonymise: Pseudonymise): InteractionRow {
-  // Read every field through one loose view: the union's members each have some of them.
-  const e = event as Partial<Record<string, unknown>> & CxEvent;
-  const s = (name: string) => (typeof e[name] === 'string' ? (e[name] as string) : '');
-  const n = (name: string) => num(typeof e[name] === 'number' ? (e[name] as number) : undefined);
-  const list = (name: string) =>
-    Array.isArray(e[name]) ? (e[name] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
-  const contactId = s('contactId');
-  const customerId = s('customerId');
+  const e = event as CxEvent & AnyEventFields;
+  const contactId = s(e.contactId);
+  const customerId = s(e.customerId);
   const isAgent = event.type === 'agent.state';
   return {
     id: event.id,
@@ -155,38 +193,38 @@ export function interactionRow(event: CxEvent, pseudonymise: Pseudonymise): Inte
     schema_version: event.v ?? 1,
     region: str(event.region),
     segment: str(event.segment),
-    channel: s('channel'),
-    queue: s('queue'),
+    channel: s(e.channel),
+    queue: s(e.queue),
     contact_pseudonym: contactId === '' ? '' : pseudonymise(contactId),
     customer_pseudonym: customerId === '' ? '' : pseudonymise(customerId),
-    wait_ms: n('waitMs'),
-    talk_ms: n('talkMs'),
-    hold_ms: n('holdMs'),
-    wrap_ms: n('wrapMs'),
-    resolved: flag(typeof e.resolved === 'boolean' ? e.resolved : undefined),
-    agent_id: s('agentId'),
-    to_queue: s('toQueue'),
-    team: s('team'),
-    agent_queues: isAgent ? list('queues') : [],
-    agent_state: isAgent ? s('state') : '',
-    csat: n('csat'),
-    nps: n('nps'),
-    ces: n('ces'),
-    comment: s('comment'),
-    tags: list('tags'),
-    touchpoint: s('touchpoint'),
-    journey: s('journey'),
-    platform: s('platform'),
-    sentiment: n('sentiment'),
-    text: s('text'),
-    reach: n('reach'),
-    journey_id: s('journeyId'),
-    stage: s('stage'),
-    stage_index: n('stageIndex'),
-    stage_count: n('stageCount'),
-    outcome: s('outcome'),
-    latency_ms: n('latencyMs'),
-    error_code: s('errorCode'),
+    wait_ms: n(e.waitMs),
+    talk_ms: n(e.talkMs),
+    hold_ms: n(e.holdMs),
+    wrap_ms: n(e.wrapMs),
+    resolved: typeof e.resolved === 'boolean' ? flag(e.resolved) : null,
+    agent_id: s(e.agentId),
+    to_queue: s(e.toQueue),
+    team: s(e.team),
+    agent_queues: isAgent ? list(e.queues) : [],
+    agent_state: isAgent ? s(e.state) : '',
+    csat: n(e.csat),
+    nps: n(e.nps),
+    ces: n(e.ces),
+    comment: s(e.comment),
+    tags: list(e.tags),
+    touchpoint: s(e.touchpoint),
+    journey: s(e.journey),
+    platform: s(e.platform),
+    sentiment: n(e.sentiment),
+    text: s(e.text),
+    reach: n(e.reach),
+    journey_id: s(e.journeyId),
+    stage: s(e.stage),
+    stage_index: n(e.stageIndex),
+    stage_count: n(e.stageCount),
+    outcome: s(e.outcome),
+    latency_ms: n(e.latencyMs),
+    error_code: s(e.errorCode),
   };
 }
 
@@ -203,31 +241,56 @@ export function replacingVersion(value: Pick<IndicatorValue, 'version' | 'kind'>
   return value.version * 2 + (value.kind === 'early' ? 0 : 1);
 }
 
-function pairs(record: Readonly<Record<string, number>> | Readonly<Record<string, string>> | undefined) {
-  const names = record === undefined ? [] : Object.keys(record).sort();
-  return { names, values: names.map((k) => record![k]!) };
+const NO_NAMES: string[] = [];
+const NO_NUMBERS: number[] = [];
+
+/** Names sorted, values in the same order; non-finite numbers left out (Array(Float64) has no null). */
+function pairs<V extends string | number>(
+  record: Readonly<Record<string, V>> | undefined,
+): { names: string[]; values: V[] } {
+  if (record === undefined) return { names: NO_NAMES, values: NO_NUMBERS as V[] };
+  const names = Object.keys(record);
+  if (names.length > 1) names.sort();
+  const values: V[] = [];
+  let kept = 0;
+  for (const name of names) {
+    const v = record[name]!;
+    if (typeof v === 'number' && !Number.isFinite(v)) continue;
+    names[kept++] = name;
+    values.push(v);
+  }
+  names.length = kept;
+  return { names, values };
+}
+
+/**
+ * Key dimensions by keyId: the engine interns keys, so the same few thousand repeat in every
+ * window; splitting each once saves most of this function's cost. Bounded like the pseudonyms.
+ */
+const keyPairs = new Map<string, { names: string[]; values: string[] }>();
+const KEY_CACHE_SIZE = 20_000;
+
+function keyPairsOf(value: IndicatorValue): { names: string[]; values: string[] } {
+  let cached = keyPairs.get(value.keyId);
+  if (cached === undefined) {
+    cached = pairs(value.key);
+    if (keyPairs.size >= KEY_CACHE_SIZE) keyPairs.clear();
+    keyPairs.set(value.keyId, cached);
+  }
+  return cached;
 }
 
 export function indicatorValueRow(value: IndicatorValue, writtenAtMs: number): IndicatorValueRow {
-  const key = pairs(value.key);
-  // Arrays of Float64 cannot hold null: a non-finite quantile or part is left out with its name.
-  const finite = (record: Readonly<Record<string, number>> | undefined) => {
-    const p = pairs(record);
-    const keep = p.values.map((v) => Number.isFinite(v));
-    return {
-      names: p.names.filter((_, i) => keep[i]),
-      values: (p.values as number[]).filter((_, i) => keep[i]),
-    };
-  };
-  const quantiles = finite(value.quantiles);
-  const parts = finite(value.parts);
+  const key = keyPairsOf(value);
+  const quantiles = pairs(value.quantiles);
+  const parts = pairs(value.parts);
   return {
     pipeline: value.pipeline,
     indicator: value.indicator,
     window: value.window,
     key_id: value.keyId,
     key_names: key.names,
-    key_values: key.values as string[],
+    key_values: key.values,
     window_start_ms: value.windowStart,
     window_end_ms: value.windowEnd,
     value: num(value.value),
@@ -256,7 +319,7 @@ export function alertRow(alert: AlertRecord): AlertRow {
     indicator: str(alert.indicator),
     key_id: str(alert.keyId),
     label_names: labels.names,
-    label_values: labels.values as string[],
+    label_values: labels.values,
     summary: str(alert.summary),
     value: num(alert.value),
     threshold: num(alert.threshold),

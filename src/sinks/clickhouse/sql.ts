@@ -77,7 +77,6 @@ const STRING_ESCAPES: Record<string, string> = {
   '\n': '\\n',
   '\t': '\\t',
 };
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\\'\0\b\f\r\n\t]/g;
 
 export function quoteString(value: string): string {

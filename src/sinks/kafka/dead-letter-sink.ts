@@ -58,3 +58,15 @@ export function createMemoryDeadLetterSink(
     recent: () => [...ring],
   };
 }
+
+/** Sends every dead letter to all sinks (the Kafka topic and the ClickHouse table); done when all are. */
+export function fanOutDeadLetters(...sinks: DeadLetterSink[]): DeadLetterSink {
+  return {
+    async publish(deadLetters) {
+      await Promise.all(sinks.map((s) => s.publish(deadLetters)));
+    },
+    async close() {
+      await Promise.all(sinks.map((s) => s.close()));
+    },
+  };
+}

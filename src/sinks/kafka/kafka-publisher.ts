@@ -23,6 +23,30 @@ export interface KafkaPublisherOptions {
   compression?: 'none' | 'gzip';
 }
 
+/**
+ * Kafka refuses a request whose record batch exceeds the broker's message.max.bytes (1 MiB by
+ * default), so large publishes go out in chunks of about half that.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+export function chunkBySize(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = (typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length) + 64;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export async function createKafkaPublisher(options: KafkaPublisherOptions): Promise<MessagePublisher> {
   const kafka = new Kafka({
     clientId: options.clientId,
@@ -47,7 +71,9 @@ export async function createKafkaPublisher(options: KafkaPublisherOptions): Prom
     async publish(topic, messages) {
       if (messages.length === 0) return;
       try {
-        await producer.send({ topic, messages, acks: -1, compression });
+        for (const chunk of chunkBySize(messages, MAX_REQUEST_BYTES)) {
+          await producer.send({ topic, messages: chunk, acks: -1, compression });
+        }
       } catch (error) {
         throw new CxPulseError('CXP_ERR_SINK_KAFKA', `cannot publish to ${topic}: ${String(error)}`, {
           cause: error,

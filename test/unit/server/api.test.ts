@@ -32,10 +32,15 @@ describe('GET /api/indicators', () => {
   it('filters by pipeline, indicator, window and dimension values', async () => {
     const { server } = await open();
     const get = async (query: string) =>
-      (await server.inject(`/api/indicators?${query}`)).json().values.map(
-        (v: { keyId: string; indicator: string; window: string }) => `${v.indicator} ${v.window} ${v.keyId}`,
-      );
-    expect(await get('queue=billing/voice&window=1m')).toEqual(['service_level 1m channel=voice,queue=billing/voice']);
+      (await server.inject(`/api/indicators?${query}`))
+        .json()
+        .values.map(
+          (v: { keyId: string; indicator: string; window: string }) =>
+            `${v.indicator} ${v.window} ${v.keyId}`,
+        );
+    expect(await get('queue=billing/voice&window=1m')).toEqual([
+      'service_level 1m channel=voice,queue=billing/voice',
+    ]);
     expect(await get('indicator=asa_seconds')).toEqual(['asa_seconds 1m channel=chat,queue=billing/chat']);
     expect(await get('queue=billing/voice,vip/voice&window=1m')).toHaveLength(2);
     expect(await get('queue=billing/voice&queue=billing/chat&window=1m')).toHaveLength(2);
@@ -51,7 +56,10 @@ describe('alerts API', () => {
     alerts.upsert(alert('a2', { startedAt: 2 }));
     alerts.resolve('a2', 5);
     const all = (await server.inject('/api/alerts')).json().alerts;
-    expect(all.map((a: { id: string; state: string }) => `${a.id}:${a.state}`)).toEqual(['a1:firing', 'a2:resolved']);
+    expect(all.map((a: { id: string; state: string }) => `${a.id}:${a.state}`)).toEqual([
+      'a1:firing',
+      'a2:resolved',
+    ]);
     const firing = (await server.inject('/api/alerts?state=firing')).json().alerts;
     expect(firing).toHaveLength(1);
     expect((await server.inject('/api/alerts?state=bogus')).statusCode).toBe(400);

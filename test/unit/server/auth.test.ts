@@ -36,3 +36,12 @@ describe('auth', () => {
     expect(parseTokenSpec('viewer:tv:abc').principal).toEqual({ name: 'tv', role: 'viewer' });
   });
 });
+
+describe('auth.tokens in logged configuration', () => {
+  it('keeps role and name, redacts the token', async () => {
+    const { DEFAULT_CONFIG, redactConfig } = await import('../../../src/config/app-config.js');
+    const config = structuredClone(DEFAULT_CONFIG);
+    config.auth.tokens = ['operator:alice:s3cret', 'viewer:v-token'];
+    expect(redactConfig(config).auth.tokens).toEqual(['operator:alice:[redacted]', 'viewer:[redacted]']);
+  });
+});

@@ -90,7 +90,13 @@ export async function liveServer(
   const values$ = new Subject<IndicatorValue[]>();
   values$.subscribe((batch) => latest.update(batch));
   const alerts = new InMemoryAlertStore();
-  const hub = await registerLiveServer(server, { config, pipelines: [contactCenter], latest, values$, alerts });
+  const hub = await registerLiveServer(server, {
+    config,
+    pipelines: [contactCenter],
+    latest,
+    values$,
+    alerts,
+  });
   let wsUrl = '';
   if (options.listen !== false) {
     const address = await server.listen({ host: '127.0.0.1', port: 0 });

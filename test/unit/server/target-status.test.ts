@@ -47,6 +47,8 @@ describe('TargetResolver', () => {
 
   it('has no status for indicators without a target or unknown pipelines', () => {
     expect(resolver.statusOf(value('billing/voice', 'contacts_offered', 12))).toBeNull();
-    expect(resolver.statusOf({ ...value('billing/voice', 'service_level', 0.1), pipeline: 'other' })).toBeNull();
+    expect(
+      resolver.statusOf({ ...value('billing/voice', 'service_level', 0.1), pipeline: 'other' }),
+    ).toBeNull();
   });
 });

@@ -17,15 +17,17 @@ const BOARDS = {
     name: (key) => key.queue?.split('/')[0] ?? '?',
     badge: (key) => key.channel ?? '',
     headline: { indicator: 'service_level', window: WINDOW, label: 'Service level' },
+    // Cells marked `tile` colour the whole tile; the others (survey scores, noisy on small samples,
+    // and capacity) colour only their own cell.
     metrics: [
-      { indicator: 'asa_seconds', window: WINDOW, label: 'ASA' },
-      { indicator: 'contacts_in_queue', window: 'live', label: 'In queue' },
-      { indicator: 'oldest_wait_seconds', window: 'live', label: 'Oldest wait' },
-      { indicator: 'abandonment_rate', window: WINDOW, label: 'Abandoned' },
+      { tile: true, indicator: 'asa_seconds', window: WINDOW, label: 'ASA' },
+      { tile: true, indicator: 'contacts_in_queue', window: 'live', label: 'In queue' },
+      { tile: true, indicator: 'oldest_wait_seconds', window: 'live', label: 'Oldest wait' },
+      { tile: true, indicator: 'abandonment_rate', window: WINDOW, label: 'Abandoned' },
       { indicator: 'csat', window: '15m/1m', label: 'CSAT' },
       { indicator: 'nps', window: '15m/1m', label: 'NPS' },
       { indicator: 'experience_index', window: WINDOW, label: 'Experience' },
-      { indicator: 'agents_available', window: 'live', label: 'Agents free' },
+      { indicator: 'agents_available', window: 'live', label: 'Agents' },
     ],
   },
   digital: {
@@ -36,10 +38,10 @@ const BOARDS = {
     badge: (key) => key.journey ?? '',
     headline: { indicator: 'touchpoint_failure_rate', window: WINDOW, label: 'Failure rate' },
     metrics: [
-      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'Latency p50', quantile: 'p50' },
-      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'Latency p90', quantile: 'p90' },
-      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'Latency p99', quantile: 'p99' },
-      { indicator: 'touchpoint_failure_rate_app', window: WINDOW, label: 'App failures' },
+      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'p50', quantile: 'p50' },
+      { tile: true, indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'p90', quantile: 'p90' },
+      { indicator: 'touchpoint_latency_ms', window: WINDOW, label: 'p99', quantile: 'p99' },
+      { indicator: 'touchpoint_failure_rate_app', window: WINDOW, label: 'App fail' },
     ],
   },
 };
@@ -68,7 +70,10 @@ function subscription() {
   const windows = [board.headline, ...board.metrics].map((m) => m.window);
   const dims = {};
   for (const dim of board.dims) {
-    const wanted = params.getAll(dim).flatMap((v) => v.split(',')).filter(Boolean);
+    const wanted = params
+      .getAll(dim)
+      .flatMap((v) => v.split(','))
+      .filter(Boolean);
     if (wanted.length > 0) dims[dim] = wanted;
   }
   return {
@@ -83,25 +88,48 @@ function subscription() {
 
 const seriesId = (v) => `${v.indicator}|${v.window}|${v.keyId}`;
 
+/**
+ * Which value a series shows. A hopping window has many open windows at once and each fires early;
+ * the one that describes "the last 5 minutes" is the open window that ends first (the newest ones
+ * hold only a few seconds of data). So: the latest final, replaced by the earliest-ending open window
+ * after it; live gauges simply take the newest reading.
+ */
+function supersedes(v, current) {
+  if (!current) return true;
+  if (v.window === 'live') return v.windowEnd >= current.windowEnd;
+  if (v.kind === 'final') {
+    if (current.kind === 'final')
+      return (
+        v.windowEnd > current.windowEnd || (v.windowEnd === current.windowEnd && v.version >= current.version)
+      );
+    return v.windowEnd >= current.windowEnd;
+  }
+  if (current.kind === 'final') return v.windowEnd > current.windowEnd;
+  // Both early: the same window again, or one that ends sooner (and so covers more of the recent past).
+  return v.windowEnd <= current.windowEnd;
+}
+
 function applyValue(v, receivedAt) {
   if (v.pipeline !== board.pipeline) return;
-  const id = seriesId(v);
-  const current = state.values.get(id);
-  // As on the server: a newer window wins; within a window the higher version wins.
-  if (
-    current &&
-    (current.windowStart > v.windowStart ||
-      (current.windowStart === v.windowStart && current.version > v.version))
-  ) {
-    return;
-  }
-  state.values.set(id, v);
+  const name = v.key[board.dims[0]];
+  if (name === undefined || name === '-') return;
   const tile = tileFor(v);
   tile.updatedAt = Math.max(tile.updatedAt, receivedAt);
+  state.dirty.add(tile.keyId);
+  const id = seriesId(v);
+  const current = state.values.get(id);
+  // An early window that has since closed gives way to the next one, whatever its end.
+  const expired =
+    current &&
+    current.kind === 'early' &&
+    current.window !== 'live' &&
+    v.kind === 'final' &&
+    v.windowEnd >= current.windowEnd;
+  if (!expired && !supersedes(v, current)) return;
+  state.values.set(id, v);
   if (v.indicator === board.headline.indicator && v.window === board.headline.window && v.value !== null) {
     addSparkPoint(tile, v.windowEnd, v.value);
   }
-  state.dirty.add(tile.keyId);
 }
 
 function addSparkPoint(tile, t, value) {
@@ -109,7 +137,12 @@ function addSparkPoint(tile, t, value) {
   const last = points[points.length - 1];
   if (last && last.t === t) last.v = value;
   else if (!last || t > last.t) points.push({ t, v: value });
-  else return;
+  else {
+    // An earlier-ending window replaced a later one (see supersedes): keep the line monotonic.
+    const at = points.findIndex((p) => p.t >= t);
+    if (points[at].t === t) points[at].v = value;
+    else points.splice(at, 0, { t, v: value });
+  }
   const from = points[points.length - 1].t - SPARK_SPAN_MS;
   while (points.length > 0 && points[0].t < from) points.shift();
 }
@@ -166,7 +199,10 @@ function valueOf(m, tile) {
   const unit = state.catalog.get(m.indicator)?.unit;
   const raw = m.quantile ? (v.quantiles?.[m.quantile] ?? null) : v.value;
   // A quantile has no target of its own; the indicator's status applies to its headline quantile only.
-  return { text: formatValue(raw, unit, m.indicator), status: m.quantile && m.quantile !== 'p90' ? null : v.status };
+  return {
+    text: formatValue(raw, unit, m.indicator),
+    status: m.quantile && m.quantile !== 'p90' ? null : v.status,
+  };
 }
 
 function renderTile(tile) {
@@ -180,7 +216,7 @@ function renderTile(tile) {
   const cells = root.querySelectorAll('.metric');
   board.metrics.forEach((m, i) => {
     const { text, status: s } = valueOf(m, tile);
-    status = worst(status, s);
+    if (m.tile) status = worst(status, s);
     const dd = cells[i].querySelector('dd');
     dd.textContent = text;
     cells[i].dataset.status = s ?? 'none';
@@ -233,9 +269,15 @@ function renderFreshness() {
     const age = now - tile.updatedAt;
     const stale = age > STALE_AFTER_MS;
     tile.el.classList.toggle('stale', stale);
-    tile.el.querySelector('.fresh').textContent = stale ? `stale · ${formatAge(age)}` : `updated ${formatAge(age)}`;
+    tile.el.querySelector('.fresh').textContent = stale
+      ? `stale · ${formatAge(age)}`
+      : `updated ${formatAge(age)}`;
   }
-  $('clock').textContent = new Date(now).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  $('clock').textContent = new Date(now).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   renderAlertAges(now);
 }
 
@@ -268,8 +310,8 @@ function applyAlert(alert) {
 function renderAlerts() {
   const list = $('alerts');
   list.replaceChildren();
-  const alerts = [...state.alerts.values()].sort(
-    (a, b) => (a.severity === b.severity ? b.startedAt - a.startedAt : a.severity === 'critical' ? -1 : 1),
+  const alerts = [...state.alerts.values()].sort((a, b) =>
+    a.severity === b.severity ? b.startedAt - a.startedAt : a.severity === 'critical' ? -1 : 1,
   );
   for (const alert of alerts) {
     const item = el('li', `alert severity-${alert.severity}`);
@@ -334,7 +376,8 @@ function connect() {
   for (const p of filter.pipelines) url.searchParams.append('pipeline', p);
   for (const i of filter.indicators) url.searchParams.append('indicator', i);
   for (const w of filter.windows) url.searchParams.append('window', w);
-  for (const [dim, values] of Object.entries(filter.dims)) for (const v of values) url.searchParams.append(dim, v);
+  for (const [dim, values] of Object.entries(filter.dims))
+    for (const v of values) url.searchParams.append(dim, v);
   setConnection('connecting', attempt === 0 ? 'connecting…' : 'reconnecting…');
   const socket = new WebSocket(url);
   socket.addEventListener('open', () => {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../../../src/events/dead-letter.js';
 import type { CxEvent } from '../../../../src/events/types.js';
-import { createClickHouseSink, type ClickHouseSink } from '../../../../src/sinks/clickhouse/clickhouse-sink.js';
+import { createClickHouseSink } from '../../../../src/sinks/clickhouse/clickhouse-sink.js';
 import { createPseudonymiser } from '../../../../src/sinks/clickhouse/pseudonymiser.js';
 import type { IndicatorValue } from '../../../../src/windows/indicator-value.js';
 import { createTestClickHouse } from '../../helpers/clickhouse.js';
@@ -62,7 +62,15 @@ const EVENTS: CxEvent[] = [
     resolved: true,
     agentId: 'agent-9',
   },
-  { id: 'a1', type: 'agent.state', ts: T0 + 1, agentId: 'agent-9', team: 'north', queues: ['billing', 'sales'], state: 'wrap' },
+  {
+    id: 'a1',
+    type: 'agent.state',
+    ts: T0 + 1,
+    agentId: 'agent-9',
+    team: 'north',
+    queues: ['billing', 'sales'],
+    state: 'wrap',
+  },
   {
     id: 's1',
     type: 'survey.response',
@@ -77,7 +85,16 @@ const EVENTS: CxEvent[] = [
     contactId: 'RAW-CONTACT-111',
     customerId: 'RAW-CUSTOMER-222',
   },
-  { id: 'f1', type: 'feedback.social', ts: T0 + 3, platform: 'x', sentiment: -0.75, text: 'slow app', reach: 1500, customerId: 'RAW-CUSTOMER-333' },
+  {
+    id: 'f1',
+    type: 'feedback.social',
+    ts: T0 + 3,
+    platform: 'x',
+    sentiment: -0.75,
+    text: 'slow app',
+    reach: 1500,
+    customerId: 'RAW-CUSTOMER-333',
+  },
   {
     id: 't1',
     type: 'touchpoint.event',
@@ -128,8 +145,19 @@ describe('ClickHouse sink', () => {
       customer_pseudonym: p('RAW-CUSTOMER-222'),
       contact_pseudonym: p('RAW-CONTACT-111'),
     });
-    expect(rows[1]).toMatchObject({ agent_queues: ['billing', 'sales'], agent_state: 'wrap', team: 'north', resolved: null });
-    expect(rows[2]).toMatchObject({ csat: 5, nps: 10, ces: 1, comment: "quick 'n easy", tags: ['fast', 'friendly'] });
+    expect(rows[1]).toMatchObject({
+      agent_queues: ['billing', 'sales'],
+      agent_state: 'wrap',
+      team: 'north',
+      resolved: null,
+    });
+    expect(rows[2]).toMatchObject({
+      csat: 5,
+      nps: 10,
+      ces: 1,
+      comment: "quick 'n easy",
+      tags: ['fast', 'friendly'],
+    });
     expect(rows[3]).toMatchObject({ platform: 'x', sentiment: -0.75, text: 'slow app', reach: 1500 });
     expect(rows[4]).toMatchObject({
       journey_id: 'j-77',
@@ -150,7 +178,9 @@ describe('ClickHouse sink', () => {
     const deadLetter: DeadLetter = {
       reason: 'schema-violation',
       detail: '/csat must be <= 5',
-      originalBytes: Buffer.from('{"type":"survey.response","csat":9,"customerId":"RAW-CUSTOMER-444","contactId":"RAW-CONTACT-555"}'),
+      originalBytes: Buffer.from(
+        '{"type":"survey.response","csat":9,"customerId":"RAW-CUSTOMER-444","contactId":"RAW-CONTACT-555"}',
+      ),
       source: { topic: 'cx.events', partition: 1, offset: '99' },
       ts: T0,
     };
@@ -159,7 +189,8 @@ describe('ClickHouse sink', () => {
     for (const table of ['interactions', 'dead_letters', 'indicator_values', 'alerts']) {
       for (const row of await query<Record<string, unknown>>(`SELECT * FROM ${database}.${table}`)) {
         everything += JSON.stringify(row);
-        if (typeof row.original_base64 === 'string') everything += Buffer.from(row.original_base64, 'base64').toString();
+        if (typeof row.original_base64 === 'string')
+          everything += Buffer.from(row.original_base64, 'base64').toString();
       }
     }
     expect(everything).toContain('schema-violation'); // the dead letter is there…
@@ -177,7 +208,12 @@ describe('ClickHouse sink', () => {
       keyId: 'queue=billing',
       windowEnd: T0 + 60_000,
     };
-    const v = (windowStart: number, kind: IndicatorValue['kind'], version: number, value: number): IndicatorValue => ({
+    const v = (
+      windowStart: number,
+      kind: IndicatorValue['kind'],
+      version: number,
+      value: number,
+    ): IndicatorValue => ({
       ...base,
       windowStart,
       windowEnd: windowStart + 60_000,
@@ -194,15 +230,36 @@ describe('ClickHouse sink', () => {
     await sink.writeValues([v(w1, 'early', 0, 0.2), v(w1, 'final', 1, 0.3), v(w2, 'final', 1, 0.6)]);
     await sink.writeValues([v(w1, 'correction', 2, 0.4)]);
     // Everything again, the correction first: a replay must not change the answer.
-    await sink.writeValues([v(w1, 'correction', 2, 0.4), v(w1, 'final', 1, 0.3), v(w1, 'early', 0, 0.1), v(w2, 'final', 1, 0.6)]);
+    await sink.writeValues([
+      v(w1, 'correction', 2, 0.4),
+      v(w1, 'final', 1, 0.3),
+      v(w1, 'early', 0, 0.1),
+      v(w2, 'final', 1, 0.6),
+    ]);
 
     const final = await query<Record<string, unknown>>(
       `SELECT window_start_ms, kind, version, value, numerator, quantile_names, quantile_values
        FROM ${database}.indicator_values FINAL ORDER BY window_start_ms`,
     );
     expect(final).toEqual([
-      { window_start_ms: String(w1), kind: 'correction', version: 2, value: 0.4, numerator: 4, quantile_names: ['p50'], quantile_values: [0.4] },
-      { window_start_ms: String(w2), kind: 'final', version: 1, value: 0.6, numerator: 6, quantile_names: ['p50'], quantile_values: [0.6] },
+      {
+        window_start_ms: String(w1),
+        kind: 'correction',
+        version: 2,
+        value: 0.4,
+        numerator: 4,
+        quantile_names: ['p50'],
+        quantile_values: [0.4],
+      },
+      {
+        window_start_ms: String(w2),
+        kind: 'final',
+        version: 1,
+        value: 0.6,
+        numerator: 6,
+        quantile_names: ['p50'],
+        quantile_values: [0.6],
+      },
     ]);
     const argMax = await query<{ window_start_ms: string; value: number }>(
       `SELECT window_start_ms, argMax(value, replacing_version) AS value
@@ -226,7 +283,9 @@ describe('ClickHouse sink', () => {
       version: 0,
     };
     await sink.writeValues([value, { ...value, kind: 'final', version: 1, value: 1 }]);
-    const rows = await query<{ kind: string; value: number | null }>(`SELECT kind, value FROM ${database}.indicator_values`);
+    const rows = await query<{ kind: string; value: number | null }>(
+      `SELECT kind, value FROM ${database}.indicator_values`,
+    );
     expect(rows).toEqual([{ kind: 'final', value: 1 }]);
   });
 
@@ -244,7 +303,16 @@ describe('ClickHouse sink', () => {
       updatedAt: T0,
     };
     await sink.writeAlerts([alert]);
-    await sink.writeAlerts([{ ...alert, state: 'resolved', endsAt: T0 + 600_000, acknowledged: true, acknowledgedBy: 'sam', updatedAt: T0 + 600_000 }]);
+    await sink.writeAlerts([
+      {
+        ...alert,
+        state: 'resolved',
+        endsAt: T0 + 600_000,
+        acknowledged: true,
+        acknowledgedBy: 'sam',
+        updatedAt: T0 + 600_000,
+      },
+    ]);
     const rows = await query<Record<string, unknown>>(
       `SELECT id, state, label_names, label_values, ends_at_ms, acknowledged, acknowledged_by FROM ${database}.alerts FINAL`,
     );

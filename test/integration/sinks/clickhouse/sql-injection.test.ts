@@ -33,7 +33,9 @@ describe('SQL literals on the real server', () => {
   it('round-trip every hostile string exactly through SELECT, INSERT … VALUES and WHERE, and drop nothing', async () => {
     testDatabase = await createTestDatabase();
     const { database, client } = testDatabase;
-    await client.command({ query: `CREATE TABLE victims (i UInt32, s String) ENGINE = MergeTree ORDER BY i` });
+    await client.command({
+      query: `CREATE TABLE victims (i UInt32, s String) ENGINE = MergeTree ORDER BY i`,
+    });
     const connection = connectClickHouse({ url: clickhouseUrl() });
     try {
       const table = qualified(database, 'victims');

@@ -15,7 +15,12 @@ function chunk(spec: string): RowChunk<string, string> {
 }
 
 /** A batch shown as `a2+b1` (tags with their row counts), its rows checked separately. */
-const show = (source: Observable<RowChunk<string, string>>, maxRows: number, maxAgeMs: number, scheduler: TestScheduler) =>
+const show = (
+  source: Observable<RowChunk<string, string>>,
+  maxRows: number,
+  maxAgeMs: number,
+  scheduler: TestScheduler,
+) =>
   source.pipe(
     bufferRows<string, string>({ maxRows, maxAgeMs, scheduler }),
     map((b) => {

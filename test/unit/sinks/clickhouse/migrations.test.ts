@@ -53,7 +53,9 @@ describe('migrate', () => {
     await migrate(connection, { database: 'cxpulse' });
     const ddl = commands.join('\n');
     expect(ddl).toContain('type LowCardinality(String)');
-    expect(ddl).toContain("ts DateTime64(3, 'UTC') MATERIALIZED fromUnixTimestamp64Milli(toInt64(`ts_ms`), 'UTC')");
+    expect(ddl).toContain(
+      "ts DateTime64(3, 'UTC') MATERIALIZED fromUnixTimestamp64Milli(toInt64(`ts_ms`), 'UTC')",
+    );
   });
 
   it('skips versions already recorded and applies the rest in version order', async () => {

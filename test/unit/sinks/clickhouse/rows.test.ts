@@ -59,10 +59,23 @@ describe('interactionRow', () => {
 
   it('maps agent, survey, social and touchpoint fields to their own columns', () => {
     const agent = interactionRow(
-      { id: 'a', type: 'agent.state', ts: TS, agentId: 'ag', team: 'north', queues: ['q1', 'q2'], state: 'busy' },
+      {
+        id: 'a',
+        type: 'agent.state',
+        ts: TS,
+        agentId: 'ag',
+        team: 'north',
+        queues: ['q1', 'q2'],
+        state: 'busy',
+      },
       pseudonymise,
     );
-    expect(agent).toMatchObject({ agent_id: 'ag', team: 'north', agent_queues: ['q1', 'q2'], agent_state: 'busy' });
+    expect(agent).toMatchObject({
+      agent_id: 'ag',
+      team: 'north',
+      agent_queues: ['q1', 'q2'],
+      agent_state: 'busy',
+    });
 
     const survey = interactionRow(
       {
@@ -86,7 +99,13 @@ describe('interactionRow', () => {
       { id: 'f', type: 'feedback.social', ts: TS, platform: 'x', sentiment: -0.5, reach: 1200, text: 'meh' },
       pseudonymise,
     );
-    expect(social).toMatchObject({ platform: 'x', sentiment: -0.5, reach: 1200, text: 'meh', agent_state: '' });
+    expect(social).toMatchObject({
+      platform: 'x',
+      sentiment: -0.5,
+      reach: 1200,
+      text: 'meh',
+      agent_state: '',
+    });
 
     const touch = interactionRow(
       {
@@ -236,7 +255,11 @@ describe('dead letters', () => {
   });
 
   it('keeps every other byte, invalid UTF-8 included', () => {
-    const bytes = Buffer.concat([Buffer.from('{"customerId":"c1","b":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"customerId":"c1","b":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
     const scrubbed = scrubIdentifiers(bytes, pseudonymise);
     expect(scrubbed.subarray(-4)).toEqual(Buffer.from([0xff, 0xfe, 0x22, 0x7d]));
     const untouched = Buffer.from([0x00, 0xff, 0x10]);
@@ -244,7 +267,11 @@ describe('dead letters', () => {
   });
 
   it('maps source, size and truncation, truncating after scrubbing', () => {
-    const row = deadLetterRow(dl(`{"customerId":"raw-customer","pad":"${'x'.repeat(200)}"}`), pseudonymise, 40);
+    const row = deadLetterRow(
+      dl(`{"customerId":"raw-customer","pad":"${'x'.repeat(200)}"}`),
+      pseudonymise,
+      40,
+    );
     expect(row).toMatchObject({
       reason: 'schema-violation',
       source_topic: 'cx.events',

@@ -12,7 +12,11 @@ describe('capabilitiesOf', () => {
   });
 
   it('switches features on at the releases that brought them', () => {
-    expect(capabilitiesOf('19.6.2.11')).toMatchObject({ ttl: true, lowCardinality: false, dateTime64: false });
+    expect(capabilitiesOf('19.6.2.11')).toMatchObject({
+      ttl: true,
+      lowCardinality: false,
+      dateTime64: false,
+    });
     expect(capabilitiesOf('19.9.1')).toMatchObject({ ttl: true, lowCardinality: true, dateTime64: false });
     expect(capabilitiesOf('20.5.1')).toMatchObject({ dateTime64: true });
     expect(capabilitiesOf('24.8.4.13')).toMatchObject({ ttl: true, lowCardinality: true, dateTime64: true });

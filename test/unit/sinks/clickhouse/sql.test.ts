@@ -43,7 +43,9 @@ describe('literal', () => {
 
 describe('identifier', () => {
   it('accepts plain names and back-quotes them', () => {
-    expect(sql`SELECT * FROM ${identifier('indicator_values')}`.text).toBe('SELECT * FROM `indicator_values`');
+    expect(sql`SELECT * FROM ${identifier('indicator_values')}`.text).toBe(
+      'SELECT * FROM `indicator_values`',
+    );
     expect(qualified('cxpulse', 'alerts').text).toBe('`cxpulse`.`alerts`');
   });
 

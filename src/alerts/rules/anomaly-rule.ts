@@ -1,0 +1,73 @@
+/**
+ * Anomaly rule: one streaming detector (src/alerts/detectors, by name) per key, fed the final
+ * values of one indicator and window. An alarm (`isAnomaly`) is `bad`. The ensemble raises one
+ * alarm per incident and then stays quiet while still scoring high, so a score still at or above
+ * the threshold is `hold` (keeps the alert firing) and only a score below it is `ok`.
+ */
+import type { AnomalyAlertRule, PipelineDefinition } from '../../config/pipeline-definition.js';
+import type { Detector } from '../detectors/detector.js';
+import { DEFAULT_DETECTOR, createDetector, isDetectorName } from '../detectors/registry.js';
+import {
+  WindowEndGuard,
+  describeKey,
+  formatValue,
+  type RuleEvaluator,
+  type RuleVerdict,
+} from './rule-evaluator.js';
+
+const DEFAULT_SCORE_THRESHOLD = 0.5;
+
+export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule): RuleEvaluator {
+  const name = isDetectorName(rule.detector) ? rule.detector : DEFAULT_DETECTOR;
+  const threshold = rule.threshold ?? DEFAULT_SCORE_THRESHOLD;
+  // One detector per key, bounded by the pipeline's maxKeys like the keys themselves.
+  const detectors = new Map<string, Detector>();
+  const guard = new WindowEndGuard();
+
+  return {
+    pipeline,
+    rule,
+    observe(values) {
+      const out: RuleVerdict[] = [];
+      for (const v of values) {
+        if (v.pipeline !== pipeline.name || v.indicator !== rule.indicator || v.window !== rule.window)
+          continue;
+        if (v.kind !== 'final' || v.value === null || !Number.isFinite(v.value)) continue;
+        if (!guard.isNew(v.keyId, v.windowEnd)) continue;
+        let detector = detectors.get(v.keyId);
+        if (!detector) {
+          if (detectors.size >= pipeline.maxKeys) continue;
+          detector = createDetector(name as Parameters<typeof createDetector>[0], rule.threshold);
+          detectors.set(v.keyId, detector);
+        }
+        const result = detector.update(v.windowEnd, v.value);
+        const verdict = result.isAnomaly ? 'bad' : result.score >= threshold ? 'hold' : 'ok';
+        const expected =
+          result.expected === null
+            ? 'still learning'
+            : `expected ${formatValue(result.expected)}${result.band ? ` (band ${formatValue(result.band[0])}–${formatValue(result.band[1])})` : ''}`;
+        const where = `${describeKey(v.key)} (${v.window})`;
+        out.push({
+          verdict,
+          keyId: v.keyId,
+          key: v.key,
+          indicator: v.indicator,
+          window: v.window,
+          value: v.value,
+          threshold,
+          annotations: {
+            summary:
+              rule.summary ?? `${rule.indicator} ${formatValue(v.value)} on ${where} is unusual: ${expected}`,
+            description: `${name} detector: score ${formatValue(result.score)} (alarm at ${formatValue(threshold)}), decided by ${result.detector}${result.reason ? `: ${result.reason}` : ''}.`,
+            value: formatValue(v.value),
+            expected: formatValue(result.expected),
+            band: result.band ? `${formatValue(result.band[0])}..${formatValue(result.band[1])}` : 'n/a',
+            detector: result.detector,
+            score: formatValue(result.score),
+          },
+        });
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * A rule evaluator turns indicator values (and, for silence rules, the passing of time) into one
+ * verdict per key: `bad` (the condition holds), `ok` (it is clearly over) or `hold` (neither: the
+ * value sits between the firing and the resolve threshold). The engine (alert-engine.ts) counts
+ * verdicts into the lifecycle; evaluators hold only what their rule needs to judge one value.
+ */
+import type {
+  AlertRuleDefinition,
+  IndicatorDefinition,
+  PipelineDefinition,
+  TargetDefinition,
+} from '../../config/pipeline-definition.js';
+import type { IndicatorValue } from '../../windows/indicator-value.js';
+
+export type Verdict = 'bad' | 'ok' | 'hold';
+
+export interface RuleVerdict {
+  verdict: Verdict;
+  keyId: string;
+  key: Readonly<Record<string, string>>;
+  indicator: string;
+  window: string;
+  value: number | null;
+  threshold?: number;
+  /** At least `summary` and `description`; shown to people and sent to notifiers. */
+  annotations: Record<string, string>;
+}
+
+export interface RuleEvaluator {
+  readonly pipeline: PipelineDefinition;
+  readonly rule: AlertRuleDefinition;
+  /** Values of any pipeline may arrive; an evaluator ignores what is not its own. */
+  observe(values: readonly IndicatorValue[], now: number): RuleVerdict[];
+  /** Time-driven rules (silence) judge on every check; others have none. */
+  check?(now: number): RuleVerdict[];
+  /** How often `check` wants to run. */
+  readonly checkEveryMs?: number;
+}
+
+/** The indicator's target for a key: the most specific `targetsByKey` entry that matches, else the default. */
+export function targetForKey(
+  def: IndicatorDefinition | undefined,
+  key: Readonly<Record<string, string>>,
+): TargetDefinition | undefined {
+  if (!def) return undefined;
+  let best: TargetDefinition | undefined;
+  let bestParts = 0;
+  for (const [spec, target] of Object.entries(def.targetsByKey)) {
+    const parts = spec.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()] as const;
+    });
+    if (parts.length > bestParts && parts.every(([dim, value]) => key[dim] === value)) {
+      best = target;
+      bestParts = parts.length;
+    }
+  }
+  return best ?? def.target;
+}
+
+/** `queue=billing/voice,channel=voice`-like text for messages; `all` for the global key. */
+export function describeKey(key: Readonly<Record<string, string>>): string {
+  const parts = Object.entries(key).map(([dim, value]) => `${dim}=${value}`);
+  return parts.length > 0 ? parts.join(',') : 'all';
+}
+
+/** Three significant digits, no exponent for everyday magnitudes. */
+export function formatValue(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'n/a';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1000) return String(Math.round(value));
+  return String(Number(value.toPrecision(3)));
+}
+
+/**
+ * Keeps the newest window end seen per key, so a value delivered twice (at-least-once delivery,
+ * a replay) or out of order is not counted twice towards `for` or `resolve.after`.
+ */
+export class WindowEndGuard {
+  private readonly lastEnd = new Map<string, number>();
+
+  isNew(keyId: string, windowEnd: number): boolean {
+    const last = this.lastEnd.get(keyId);
+    if (last !== undefined && windowEnd <= last) return false;
+    this.lastEnd.set(keyId, windowEnd);
+    return true;
+  }
+}

@@ -1,0 +1,548 @@
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { isNotifiable, type AlertTransition } from '../../../src/alerts/alert.js';
+import { alertEngine, type AlertEngineOptions } from '../../../src/alerts/alert-engine.js';
+import { MemoryAlertStore } from '../../../src/alerts/alert-store.js';
+import { agentsNeeded, serviceLevel } from '../../../src/alerts/erlang-c.js';
+import type { PipelineDefinition } from '../../../src/config/pipeline-definition.js';
+import { parsePipelineYaml } from '../../../src/config/pipeline-loader.js';
+import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
+import { series } from '../../support/synthetic-series.js';
+
+const T0 = Date.UTC(2024, 0, 1);
+
+function pipeline(alerts: string, extra = ''): PipelineDefinition {
+  return parsePipelineYaml(
+    `name: cc
+keyBy: [queue, channel]
+windows: [{ size: 1m }, { size: 15m, hop: 1m }]
+indicators:
+  - id: contacts_offered
+  - id: aht_seconds
+  - id: agents_available
+  - id: asa_seconds
+  - id: service_level
+    params: { serviceLevelThresholdMs: 20000 }
+    target: { direction: higher-is-better, warn: 0.8, breach: 0.7 }
+    targetsByKey:
+      queue=vip/voice: { direction: higher-is-better, warn: 0.9, breach: 0.85 }
+${extra}alerts:
+${alerts}`,
+    'test.yaml',
+  );
+}
+
+function value(
+  indicator: string,
+  v: number | null,
+  windowEnd: number,
+  options: { queue?: string; window?: string; kind?: IndicatorValue['kind']; pipeline?: string } = {},
+): IndicatorValue {
+  const queue = options.queue ?? 'billing/voice';
+  const window = options.window ?? '1m';
+  const size = window === '15m/1m' ? 900_000 : 60_000;
+  return {
+    pipeline: options.pipeline ?? 'cc',
+    indicator,
+    window,
+    key: { queue, channel: 'voice' },
+    keyId: `channel=voice,queue=${queue}`,
+    windowStart: windowEnd - size,
+    windowEnd,
+    kind: options.kind ?? 'final',
+    version: options.kind === 'early' ? 0 : 1,
+    value: v,
+  };
+}
+
+/**
+ * Runs the engine in virtual time over `batches`, one every `everyMs` from t = everyMs, and
+ * returns every transition with its virtual time.
+ */
+function runEngine(
+  batches: IndicatorValue[][],
+  options: Omit<AlertEngineOptions, 'scheduler'> & { everyMs?: number; endAt?: number },
+  during?: (at: number, store: MemoryAlertStore | undefined) => void,
+): AlertTransition[] {
+  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+  const out: AlertTransition[] = [];
+  scheduler.run(({ cold }) => {
+    const every = options.everyMs ?? 60_000;
+    // A marble frame takes 1 ms itself: the first batch at `every`, the next ones `every` apart.
+    const marbles = batches.map(
+      (_, i) => `${i === 0 ? every : every - 1}ms ${String.fromCharCode(0x100 + i)}`,
+    );
+    const values: Record<string, IndicatorValue[]> = {};
+    batches.forEach((b, i) => (values[String.fromCharCode(0x100 + i)] = b));
+    const tail =
+      options.endAt !== undefined ? ` ${Math.max(0, options.endAt - batches.length * every - 1)}ms |` : ' |';
+    const source = cold(`${marbles.join(' ')}${tail}`, values);
+    source.pipe(alertEngine({ ...options, scheduler })).subscribe((ts) => out.push(...ts));
+    if (during) {
+      for (let at = every; at <= (options.endAt ?? batches.length * every); at += every) {
+        scheduler.schedule(() => during(at, options.store), at - 0.5);
+      }
+    }
+  });
+  return out;
+}
+
+const changes = (ts: AlertTransition[]) => ts.map((t) => `${t.at / 60_000}m:${t.change}`);
+
+describe('alertEngine: threshold rules', () => {
+  const rules = `  - name: sl-breach
+    type: threshold
+    indicator: service_level
+    window: 1m
+    breach: target
+    for: 3
+    resolve: { at: warn, after: 2 }
+    severity: critical
+`;
+
+  it('goes pending at the first bad final window and fires at the third, not before', () => {
+    const p = pipeline(rules);
+    const sl = [0.9, 0.6, 0.65, 0.5, 0.5];
+    const out = runEngine(
+      sl.map((v, i) => [value('service_level', v, T0 + (i + 1) * 60_000)]),
+      { pipelines: [p] },
+    );
+    expect(changes(out)).toEqual(['2m:pending', '4m:firing']);
+    const firing = out[1]!.alert;
+    expect(firing).toMatchObject({
+      rule: 'sl-breach',
+      severity: 'critical',
+      status: 'firing',
+      dedupKey: 'cc/sl-breach|channel=voice,queue=billing/voice',
+      value: 0.5,
+      threshold: 0.7,
+      activeAt: 2 * 60_000,
+      startsAt: 4 * 60_000,
+    });
+    expect(firing.labels).toMatchObject({
+      alertname: 'sl-breach',
+      queue: 'billing/voice',
+      channel: 'voice',
+      pipeline: 'cc',
+      indicator: 'service_level',
+      window: '1m',
+      severity: 'critical',
+    });
+    expect(firing.annotations.summary).toMatch(
+      /service_level 0\.5 on queue=billing\/voice.*target breach 0\.7/,
+    );
+  });
+
+  it('resolves only after two windows past the warn level: values between breach and warn hold it (hysteresis)', () => {
+    const p = pipeline(rules);
+    const sl = [0.6, 0.6, 0.6, 0.75, 0.78, 0.85, 0.75, 0.85, 0.86];
+    const out = runEngine(
+      sl.map((v, i) => [value('service_level', v, T0 + (i + 1) * 60_000)]),
+      { pipelines: [p] },
+    );
+    // 0.75 and 0.78 are above breach (0.7) but below warn (0.8): still firing; 0.85 then 0.75 resets the count.
+    expect(changes(out)).toEqual(['1m:pending', '3m:firing', '9m:resolved']);
+    expect(out[2]!.alert).toMatchObject({ status: 'resolved', endsAt: 9 * 60_000, value: 0.86 });
+    expect(out[2]!.alert.id).toBe(out[1]!.alert.id);
+  });
+
+  it('cancels a pending alert whose condition clears before `for` is reached, without notifying', () => {
+    const p = pipeline(rules);
+    const out = runEngine(
+      [0.6, 0.6, 0.9].map((v, i) => [value('service_level', v, T0 + (i + 1) * 60_000)]),
+      { pipelines: [p] },
+    );
+    expect(changes(out)).toEqual(['1m:pending', '3m:cancelled']);
+    expect(out.some(isNotifiable)).toBe(false);
+  });
+
+  it('uses the per-key target and ignores early firings, other windows and values delivered twice (dedup)', () => {
+    const p = pipeline(rules);
+    const end = (i: number) => T0 + i * 60_000;
+    const batch = (i: number): IndicatorValue[] => [
+      // vip/voice breaches at 0.85, billing only at 0.7: 0.8 is bad for vip only.
+      value('service_level', 0.8, end(i), { queue: 'vip/voice' }),
+      value('service_level', 0.8, end(i)),
+      value('service_level', 0.1, end(i), { kind: 'early' }),
+      value('service_level', 0.1, end(i), { window: '15m/1m' }),
+    ];
+    // The same window twice (a replay) must not count as two of the three.
+    const out = runEngine([batch(1), batch(1), batch(2), batch(3)], { pipelines: [p] });
+    expect(changes(out)).toEqual(['1m:pending', '4m:firing']);
+    expect(out.every((t) => t.alert.key.queue === 'vip/voice')).toBe(true);
+  });
+
+  it('fires above a fixed value with a separate resolve threshold, one alert per key', () => {
+    const p = pipeline(`  - name: slow-answer
+    type: threshold
+    indicator: asa_seconds
+    window: 1m
+    above: 60
+    resolve: { at: 40 }
+`);
+    const end = (i: number) => T0 + i * 60_000;
+    const out = runEngine(
+      [
+        [value('asa_seconds', 70, end(1)), value('asa_seconds', 90, end(1), { queue: 'sales/voice' })],
+        [value('asa_seconds', 50, end(2)), value('asa_seconds', 30, end(2), { queue: 'sales/voice' })],
+        [value('asa_seconds', 39, end(3))],
+      ],
+      { pipelines: [p] },
+    );
+    expect(out.map((t) => `${t.at / 60_000}m:${t.change}:${t.alert.key.queue}`)).toEqual([
+      '1m:firing:billing/voice',
+      '1m:firing:sales/voice',
+      '2m:resolved:sales/voice',
+      '3m:resolved:billing/voice',
+    ]);
+    expect(new Set(out.map((t) => t.alert.id)).size).toBe(2);
+  });
+});
+
+describe('alertEngine: lifecycle details', () => {
+  const rules = `  - name: slow-answer
+    type: threshold
+    indicator: asa_seconds
+    window: 1m
+    above: 60
+`;
+
+  it('emits nothing for no values, and completes and errors with its source', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const engine = alertEngine({ pipelines: [pipeline(rules)], scheduler });
+      expectObservable(cold<IndicatorValue[]>('|').pipe(engine)).toBe('|');
+      expectObservable(cold<IndicatorValue[]>('5ms #', {}, new Error('boom')).pipe(engine)).toBe(
+        '5ms #',
+        {},
+        new Error('boom'),
+      );
+      // Never-ending, unsubscribed early: the silence check timer stops with it.
+      expectObservable(cold<IndicatorValue[]>('-').pipe(engine), '^ 100s !').toBe('-');
+    });
+  });
+
+  it('emits one batch per input batch, at the time of the input', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const engine = alertEngine({ pipelines: [pipeline(rules)], scheduler });
+      const source = cold('a 9ms b 9ms c|', {
+        a: [value('asa_seconds', 10, T0 + 60_000)],
+        b: [value('asa_seconds', 80, T0 + 120_000)],
+        c: [value('asa_seconds', 20, T0 + 180_000)],
+      });
+      expectObservable(source.pipe(engine)).toBe('10ms x 9ms y|', {
+        x: [expect.objectContaining({ change: 'firing', at: 10 })],
+        y: [expect.objectContaining({ change: 'resolved', at: 20 })],
+      });
+    });
+  });
+
+  it('marks a key that flips too often as flapping and keeps it firing until the flips age out', () => {
+    const p = pipeline(rules);
+    const asa = [80, 20, 80, 20, 80, 20, 20, 20, 20, 20];
+    const out = runEngine(
+      asa.map((v, i) => [value('asa_seconds', v, T0 + (i + 1) * 60_000)]),
+      { pipelines: [p], flapping: { maxFlips: 4, windowMs: 5 * 60_000 } },
+    );
+    // Flips at 1 (fire), 2 (resolve), 3 (fire), 4 (resolve), 5 (fire): a resolve at 6 m would be the
+    // 5th flip within 5 minutes (2..6), more than 4, so it is held; at 7 m the window holds 3..5 only.
+    expect(changes(out)).toEqual([
+      '1m:firing',
+      '2m:resolved',
+      '3m:firing',
+      '4m:resolved',
+      '5m:firing',
+      '6m:flapping',
+      '7m:resolved',
+    ]);
+    expect(out[5]!.alert).toMatchObject({ status: 'firing', flapping: true });
+    expect(out[6]!.alert).toMatchObject({ status: 'resolved', flapping: false });
+  });
+
+  it('groups alerts that share a cause: every rule on one queue gets the same group', () => {
+    const p = pipeline(`${rules}  - name: sl-low
+    type: threshold
+    indicator: service_level
+    window: 1m
+    below: 0.5
+`);
+    const end = T0 + 60_000;
+    const out = runEngine(
+      [
+        [
+          value('asa_seconds', 80, end),
+          value('service_level', 0.2, end),
+          value('service_level', 0.2, end, { queue: 'sales/voice' }),
+        ],
+      ],
+      { pipelines: [p] },
+    );
+    expect(out.map((t) => `${t.alert.rule}:${t.alert.group}`)).toEqual([
+      'slow-answer:cc:queue=billing/voice',
+      'sl-low:cc:queue=billing/voice',
+      'sl-low:cc:queue=sales/voice',
+    ]);
+    expect(out[0]!.alert.labels.group).toBe('cc:queue=billing/voice');
+  });
+});
+
+describe('alertEngine with the store: acknowledge and silences', () => {
+  const rules = `  - name: slow-answer
+    type: threshold
+    indicator: asa_seconds
+    window: 1m
+    above: 60
+    severity: critical
+`;
+
+  it('keeps an acknowledgement on the alert through its resolution', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const store = new MemoryAlertStore({ now: () => scheduler.now() });
+    const out: AlertTransition[] = [];
+    scheduler.run(({ cold }) => {
+      cold('1m a 1m b|', {
+        a: [value('asa_seconds', 80, T0 + 60_000)],
+        b: [value('asa_seconds', 10, T0 + 120_000)],
+      })
+        .pipe(alertEngine({ pipelines: [pipeline(rules)], scheduler, store }))
+        .subscribe((ts) => out.push(...ts));
+      scheduler.schedule(() => {
+        const [active] = store.active();
+        expect(store.ack(active!.id, 'dana')).toMatchObject({
+          acknowledgedBy: 'dana',
+          acknowledgedAt: 90_000,
+        });
+        // Idempotent: the first acknowledgement is kept.
+        expect(store.ack(active!.id, 'sam')?.acknowledgedBy).toBe('dana');
+      }, 90_000);
+    });
+    expect(store.active()).toEqual([]);
+    expect(store.recent()).toHaveLength(1);
+    expect(store.recent()[0]).toMatchObject({
+      status: 'resolved',
+      acknowledgedBy: 'dana',
+      acknowledgedAt: 90_000,
+    });
+    // The server's port shows it too.
+    expect(store.list()[0]).toMatchObject({ state: 'resolved', acknowledgedBy: 'dana', rule: 'slow-answer' });
+    expect(store.acknowledge('nope', 'x')).toBeUndefined();
+  });
+
+  it('does not notify a silenced alert, and notifies it once the silence expires while it still fires', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const store = new MemoryAlertStore({ now: () => scheduler.now() });
+    store.silence([{ name: 'queue', value: 'billing/.*', isRegex: true }], 5 * 60_000, 'dana', 'maintenance');
+    const out: AlertTransition[] = [];
+    scheduler.run(({ cold }) => {
+      const source = cold('1m a 1m b 1m c 10m |', {
+        a: [
+          value('asa_seconds', 80, T0 + 60_000),
+          value('asa_seconds', 80, T0 + 60_000, { queue: 'sales/voice' }),
+        ],
+        b: [value('asa_seconds', 90, T0 + 120_000)],
+        c: [value('asa_seconds', 95, T0 + 180_000)],
+      });
+      const engine = alertEngine({ pipelines: [pipeline(rules)], scheduler, store, checkEveryMs: 30_000 });
+      source.pipe(engine).subscribe((ts) => out.push(...ts));
+    });
+    const billing = out.filter((t) => t.alert.key.queue === 'billing/voice');
+    expect(billing.map((t) => `${t.at / 1000}s:${t.change}:${t.alert.silenced}`)).toEqual([
+      '60s:firing:true',
+      // The silence ended at 300 s; the next check (every 30 s) notices and re-announces the alert.
+      '300s:unsilenced:false',
+    ]);
+    expect(billing.map(isNotifiable)).toEqual([false, true]);
+    expect(out.find((t) => t.alert.key.queue === 'sales/voice')).toMatchObject({
+      change: 'firing',
+      alert: { silenced: false },
+    });
+    expect(store.silences()).toEqual([]);
+  });
+
+  it('lists only firing and resolved alerts on the server port, newest first', () => {
+    const store = new MemoryAlertStore({ now: () => 0 });
+    const p = pipeline(`  - name: slow-answer
+    type: threshold
+    indicator: asa_seconds
+    window: 1m
+    above: 60
+    for: 2
+`);
+    const seen: string[] = [];
+    store.onChange((a) => seen.push(`${a.state}:${a.key.queue}`));
+    runEngine(
+      [
+        [
+          value('asa_seconds', 80, T0 + 60_000),
+          value('asa_seconds', 80, T0 + 60_000, { queue: 'sales/voice' }),
+        ],
+        [value('asa_seconds', 80, T0 + 120_000)],
+      ],
+      { pipelines: [p], store },
+    );
+    expect(
+      store
+        .active()
+        .map((a) => `${a.status}:${a.key.queue}`)
+        .sort(),
+    ).toEqual(['firing:billing/voice', 'pending:sales/voice']);
+    expect(store.list().map((a) => `${a.state}:${a.key.queue}`)).toEqual(['firing:billing/voice']);
+    expect(seen).toEqual(['firing:billing/voice']);
+    expect([...store.groups().keys()].sort()).toEqual(['cc:queue=billing/voice', 'cc:queue=sales/voice']);
+  });
+});
+
+describe('alertEngine: anomaly rules', () => {
+  it('fires on a spike found by the ensemble, saying what it expected, the band and which detector fired', () => {
+    const p = pipeline(`  - name: asa-anomaly
+    type: anomaly
+    indicator: asa_seconds
+    window: 1m
+    resolve: { after: 2 }
+`);
+    const points = series(800, (i) => (i === 700 ? 130 : 100));
+    const batches: IndicatorValue[][] = [];
+    for (let i = 0; i < points.length; i += 100) {
+      batches.push(points.slice(i, i + 100).map((pt) => value('asa_seconds', pt.value, pt.ts)));
+    }
+    const out = runEngine(batches, { pipelines: [p] });
+    expect(out.map((t) => t.change)).toEqual(['firing', 'resolved']);
+    const alert = out[0]!.alert;
+    expect(Math.abs(alert.value! - 130)).toBeLessThan(4);
+    expect(['seasonal', 'ewma']).toContain(alert.annotations.detector);
+    expect(Number(alert.annotations.expected)).toBeCloseTo(100, -1);
+    const [lo, hi] = alert.annotations.band!.split('..').map(Number);
+    expect(lo).toBeLessThan(100);
+    expect(hi).toBeGreaterThan(100);
+    expect(alert.annotations.summary).toMatch(/asa_seconds 13\d on .* is unusual: expected/);
+    expect(alert.annotations.description).toMatch(/ensemble detector: score .* decided by (seasonal|ewma)/);
+  });
+
+  it('stays quiet on the same series without the spike', () => {
+    const p = pipeline(`  - name: asa-anomaly
+    type: anomaly
+    indicator: asa_seconds
+    window: 1m
+`);
+    const points = series(800, () => 100);
+    const out = runEngine([points.map((pt) => value('asa_seconds', pt.value, pt.ts))], { pipelines: [p] });
+    expect(out).toEqual([]);
+  });
+});
+
+describe('alertEngine: silence rules', () => {
+  it('fires when a key stops producing values for longer than its usual interval × factor, and resolves when it is back', () => {
+    const p = pipeline(`  - name: queue-silent
+    type: silence
+    scope: key
+    factor: 3
+    minSilence: 1m
+    checkEvery: 10s
+`);
+    // Values every 30 s processing time for billing; sales keeps going throughout.
+    const batches: IndicatorValue[][] = [];
+    for (let i = 1; i <= 20; i++) {
+      const end = T0 + i * 30_000;
+      const b = [value('contacts_offered', 1, end, { queue: 'sales/voice' })];
+      if (i <= 6 || i >= 16) b.push(value('contacts_offered', 1, end));
+      // Gauges tick whatever happens; they must not count as values.
+      b.push(value('agents_available', 3, end, { window: 'live', kind: 'early' }));
+      batches.push(b);
+    }
+    const out = runEngine(batches, { pipelines: [p], everyMs: 30_000 });
+    // Last billing value at 180 s; usual gap 30 s × 3 = 90 s, floor 60 s: silent once past 270 s,
+    // seen at the first check after it (280 s). Back at 480 s.
+    expect(out.map((t) => `${t.at / 1000}s:${t.change}:${t.alert.key.queue}`)).toEqual([
+      '280s:firing:billing/voice',
+      '480s:resolved:billing/voice',
+    ]);
+    expect(out[0]!.alert.annotations.summary).toMatch(
+      /no values from queue=billing\/voice,channel=voice in cc for 100 s/,
+    );
+    expect(out[0]!.alert.annotations.usual_interval_seconds).toBe('30');
+  });
+
+  it('fires for the whole pipeline when nothing arrives at all', () => {
+    const p = pipeline(`  - name: pipeline-silent
+    type: silence
+    minSilence: 2m
+    checkEvery: 1m
+`);
+    const batches = [1, 2, 3, 4].map((i) => [value('contacts_offered', 1, T0 + i * 60_000)]);
+    const out = runEngine(batches, { pipelines: [p], endAt: 10 * 60_000, checkEveryMs: 60_000 });
+    // Usual gap 60 s × 3 = 180 s after the last value at 4 m: at the 7 m check it is exactly 180 s,
+    // not more; at 8 m it is 240 s.
+    expect(changes(out)).toEqual(['8m:firing']);
+    expect(out[0]!.alert).toMatchObject({ ruleType: 'silence', keyId: '', group: 'cc', indicator: '*' });
+  });
+});
+
+describe('alertEngine: Erlang C prediction rules', () => {
+  it('alerts before the breach when the arrival rate climbs, with the number of extra agents needed', () => {
+    const p = pipeline(`  - name: staffing-forecast
+    type: erlang-c
+    window: 15m/1m
+    horizon: 15m
+`);
+    const AHT = 240;
+    const AGENTS = 20;
+    // Arrivals per 15 min window climb by 1 each minute (offered load 10.9 → 13.9 erlangs over 12
+    // minutes); busy agents follow λ·AHT, the rest of the 20 are idle.
+    const batches: IndicatorValue[][] = [];
+    const offeredAt = (i: number) => 40 + i;
+    for (let i = 1; i <= 12; i++) {
+      const end = T0 + i * 60_000;
+      const rate = offeredAt(i) / 900;
+      const idle = Math.max(0, Math.round(AGENTS - rate * AHT));
+      batches.push([
+        value('agents_available', idle, end, { window: 'live', kind: 'early' }),
+        value('contacts_offered', offeredAt(i), end, { window: '15m/1m' }),
+        value('aht_seconds', AHT, end, { window: '15m/1m' }),
+      ]);
+    }
+    const out = runEngine(batches, { pipelines: [p] });
+    expect(out.map((t) => t.change)).toEqual(['firing']);
+    const alert = out[0]!.alert;
+    const i = alert.startsAt / 60_000;
+    const rate = offeredAt(i) / 900;
+    const predicted = rate + (1 / 900 / 60_000) * 900_000;
+    const agents = Math.round(Math.round(AGENTS - rate * AHT) + rate * AHT);
+    // Before the breach: at the current rate the staffing still meets the 70 % target...
+    expect(serviceLevel({ arrivalRatePerSecond: rate, ahtSeconds: AHT, agents }, 20)).toBeGreaterThanOrEqual(
+      0.7,
+    );
+    // ...the predicted rate 15 minutes on does not.
+    expect(serviceLevel({ arrivalRatePerSecond: predicted, ahtSeconds: AHT, agents }, 20)).toBeLessThan(0.7);
+    const extra = agentsNeeded(predicted, AHT, 20, 0.7) - agents;
+    expect(extra).toBeGreaterThan(0);
+    expect(alert.annotations.extra_agents).toBe(String(extra));
+    expect(alert.annotations.agents).toBe(String(agents));
+    expect(alert.annotations.summary).toMatch(
+      new RegExp(
+        `service level on queue=billing/voice,channel=voice predicted .* within 15 min \\(target 70 %\\): ${extra} more agent`,
+      ),
+    );
+    expect(Number(alert.annotations.predicted_asa_seconds)).toBeGreaterThan(0);
+    expect(alert.labels.indicator).toBe('service_level');
+  });
+
+  it('stays quiet at a steady rate the staff can handle, and waits for agents before judging', () => {
+    const p = pipeline(`  - name: staffing-forecast
+    type: erlang-c
+    window: 15m/1m
+`);
+    const steady = (i: number, withAgents: boolean): IndicatorValue[] => [
+      ...(withAgents
+        ? [value('agents_available', 8, T0 + i * 60_000, { window: 'live', kind: 'early' })]
+        : []),
+      value('contacts_offered', 450, T0 + i * 60_000, { window: '15m/1m' }),
+      value('aht_seconds', 240, T0 + i * 60_000, { window: '15m/1m' }),
+    ];
+    // 0.5/s × 240 s = 120 erlangs busy + 8 idle = 128 agents: SL ≫ 70 %.
+    const quiet = runEngine([steady(1, true), steady(2, true), steady(3, true)], { pipelines: [p] });
+    expect(quiet).toEqual([]);
+    // With no agents value the rule cannot judge, and does not guess.
+    expect(runEngine([steady(1, false), steady(2, false)], { pipelines: [p] })).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/config-error.js';
+import { loadPipelines, parsePipelineYaml } from '../../../src/config/pipeline-loader.js';
+import { formatIssue } from '../../../src/config/located-yaml.js';
+
+const BASE = `name: p
+keyBy: [queue]
+windows: [{ size: 1m }]
+indicators:
+  - id: service_level
+    target: { direction: higher-is-better, warn: 0.8, breach: 0.7 }
+  - id: csat
+alerts:
+`;
+
+function issues(alerts: string): string[] {
+  try {
+    parsePipelineYaml(BASE + alerts, 'p.yaml');
+  } catch (error) {
+    return (error as ConfigError).issues.map(formatIssue);
+  }
+  return [];
+}
+
+describe('alerts: in pipeline YAML', () => {
+  it('loads the shipped rules with their defaults', () => {
+    const byName = new Map(loadPipelines('pipelines').map((p) => [p.name, p]));
+    expect(byName.get('contact-center')!.alerts!.map((r) => `${r.name}:${r.type}`)).toEqual([
+      'service-level-breach:threshold',
+      'asa-anomaly:anomaly',
+      'staffing-forecast:erlang-c',
+    ]);
+    expect(byName.get('contact-center')!.alerts![2]).toMatchObject({
+      horizonMs: 900_000,
+      arrivals: 'contacts_offered',
+      serviceLevel: 'service_level',
+      trend: true,
+    });
+    expect(byName.get('digital-journeys')!.alerts!.map((r) => r.type)).toEqual(['threshold', 'anomaly']);
+    expect(byName.get('journey-outcomes')!.alerts).toBeUndefined();
+  });
+
+  it('names file, line and field of a reference to an unknown indicator or window', () => {
+    expect(issues(`  - { name: a, type: threshold, indicator: nps, window: 5m, above: 1 }\n`)).toEqual([
+      'p.yaml:9:44: alerts[0].indicator: no indicator named "nps" in this pipeline',
+      'p.yaml:9:57: alerts[0].window: no window named "5m" (windows: 1m)',
+    ]);
+  });
+
+  it('rejects fields of another rule type, a missing condition, breach of a target-less indicator and an unknown detector', () => {
+    expect(
+      issues(`  - name: a
+    type: threshold
+    indicator: csat
+    window: 1m
+    breach: target
+    detector: ewma
+  - name: b
+    type: anomaly
+    indicator: csat
+    window: 1m
+    detector: prophet
+  - name: c
+    type: threshold
+    indicator: csat
+    window: 1m
+`),
+    ).toEqual([
+      'p.yaml:13:13: alerts[0].breach: indicator "csat" has no target',
+      'p.yaml:14:5: alerts[0].detector: does not apply to a threshold rule',
+      'p.yaml:19:15: alerts[1].detector: must be one of seasonal, ewma, cusum, ensemble, got "prophet"',
+      'p.yaml:20:5: alerts[2]: a threshold rule needs exactly one of above, below or breach: target',
+    ]);
+  });
+
+  it('checks hysteresis order and the inputs of an erlang-c rule', () => {
+    expect(
+      issues(`  - { name: a, type: threshold, indicator: csat, window: 1m, below: 0.5, resolve: { at: 0.4 } }
+  - { name: b, type: erlang-c, window: 1m }
+`),
+    ).toEqual([
+      'p.yaml:9:89: alerts[0].resolve.at: must not be below "below" (0.5), got 0.4',
+      'p.yaml:10:5: alerts[1]: needs the contacts_offered indicator ("contacts_offered") in this pipeline',
+      'p.yaml:10:5: alerts[1]: needs the aht_seconds indicator ("aht_seconds") in this pipeline',
+      'p.yaml:10:5: alerts[1]: needs the agents_available indicator ("agents_available") in this pipeline',
+    ]);
+  });
+});
