@@ -154,11 +154,12 @@ function keyPath(err: ErrorObject): string {
 
 function describe(err: ErrorObject): string {
   const params = err.params as { allowedValues?: unknown[] };
+  if (err.keyword === 'discriminator') return `must be one of ${INCIDENT_KINDS.join(', ')}`;
+  if (/\/(from|to)$/.test(err.instancePath)) return 'must be seconds or a duration like 90s, 5m, 1h30m';
   if (err.keyword === 'enum' && params.allowedValues)
     return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (err.keyword === 'discriminator') return `kind must be one of ${INCIDENT_KINDS.join(', ')}`;
-  if (err.keyword === 'anyOf' && err.instancePath.endsWith('/from') === false)
-    return err.message ?? 'is invalid';
+  if (err.keyword === 'required') return 'is required';
+  if (err.keyword === 'additionalProperties') return 'is not allowed here';
   return err.message ?? 'is invalid';
 }
 

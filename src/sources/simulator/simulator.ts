@@ -219,15 +219,15 @@ type Task =
   | Agent
   | Journey
   | ({ t: number; seq: number } & (
-  | { kind: 'arrival'; queue: QueueRt }
-  | { kind: 'callback'; queue: QueueRt; customer: number }
-  | { kind: 'abandon'; contact: Contact; token: number }
-  | { kind: 'replan' }
-  | { kind: 'incident' }
-  | { kind: 'journey-arrival' }
-  | { kind: 'social' }
-  | { kind: 'survey'; survey: SurveyResponseEvent }
-));
+      | { kind: 'arrival'; queue: QueueRt }
+      | { kind: 'callback'; queue: QueueRt; customer: number }
+      | { kind: 'abandon'; contact: Contact; token: number }
+      | { kind: 'replan' }
+      | { kind: 'incident' }
+      | { kind: 'journey-arrival' }
+      | { kind: 'social' }
+      | { kind: 'survey'; survey: SurveyResponseEvent }
+    ));
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   return new SimulatorImpl(options);
@@ -240,7 +240,7 @@ class SimulatorImpl implements Simulator {
   now: number;
 
   private readonly rng: Prng;
-  private readonly agenda = new Agenda<Task>();
+  private readonly agenda: Agenda<Task>;
   private readonly queues: QueueRt[];
   private readonly queueByName = new Map<string, QueueRt>();
   private readonly teams: TeamRt[];
@@ -279,12 +279,15 @@ class SimulatorImpl implements Simulator {
     this.startTs = options.startTs ?? Math.floor(Date.now() / 1000) * 1000;
     this.now = this.startTs;
     this.lastPlanAt = this.startTs;
+    this.agenda = new Agenda<Task>(this.startTs);
     this.rng = new Prng(this.seed);
     this.scenario = options.scenario ?? EMPTY_SCENARIO;
     this.seasonal = options.seasonality ?? true;
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
     this.staffingFactor = options.staffingFactor ?? 1;
-    this.idPrefix = `s${this.seed.toString(36)}-`;
+    // Seed and start in every id: deterministic for a replay, yet two runs with different starts
+    // never produce the same ids (downstream deduplicates by id).
+    this.idPrefix = `s${this.seed.toString(36)}.${Math.floor(this.startTs / 1000).toString(36)}-`;
 
     this.queues = QUEUES.map((spec) => {
       const q: QueueRt = {
