@@ -67,17 +67,18 @@ async function runOnce(topic: string, db: TestDatabase, expectedEvents: number):
     metrics,
     history,
   });
+  let decoded = 0;
+  const unsubscribe = subscribe('events.decoded', ({ byType }) => {
+    for (const n of Object.values(byType)) decoded += n;
+  });
   await app.start();
-  // Wait until every raw event is stored: the source acknowledges a batch only after that.
-  for (let i = 0; i < 300; i++) {
-    const rows = await db.client.query({
-      query: 'SELECT count() AS n FROM interactions FINAL',
-      format: 'JSONEachRow',
-    });
-    const [{ n }] = (await rows.json()) as [{ n: string }];
-    if (Number(n) >= expectedEvents) break;
-    await new Promise((r) => setTimeout(r, 200));
+  // Wait until this run has read every event and the source holds nothing unacknowledged, which it
+  // only does once each batch's raw events are stored.
+  for (let i = 0; i < 300 && (decoded < expectedEvents || source.inFlight() > 0); i++) {
+    await new Promise((r) => setTimeout(r, 100));
   }
+  unsubscribe();
+  expect(decoded).toBe(expectedEvents);
   // Stopping flushes the open windows as finals, then closing the sink stores them.
   await app.stop();
   await history.close();
