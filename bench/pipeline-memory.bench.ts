@@ -6,7 +6,11 @@
  * 5 channels, `eventsPerSecond` of event time spread evenly over the keys, run for 80 minutes of
  * event time so that the retained panes (horizon + largest window) reach their steady state.
  *
- * Measured in a child process (`--expose-gc`, nothing else loaded): RSS after a full GC, in MB.
+ * After every batch of 1 000 events (5 s of event time) the engine also fires early, as the operator
+ * does every `earlyFiringIntervalMs` of processing time, and the output is dropped (as a sink would).
+ *
+ * Measured in a child process (`--expose-gc`, nothing else loaded): RSS after a full GC, in MB; also
+ * the live heap (heapUsed), what the heap still reserves (heapTotal), and the peak RSS during the run.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +33,9 @@ const EVENT_TIME_MINUTES = 80;
 interface ChildReport {
   rssMB: number;
   heapUsedMB: number;
+  heapTotalMB: number;
+  peakRssMB: number;
+  maxValuesPerBatch: number;
   rssBeforeMB: number;
   liveKeys: number;
   livePanes: number;
@@ -44,6 +51,8 @@ function measure(eventsPerSecond: number): ChildReport {
   const out: IndicatorValue[] = [];
   const total = EVENT_TIME_MINUTES * 60 * eventsPerSecond;
   const chunk = 10_000;
+  let peakRss = 0;
+  let maxValues = 0;
   const startTs = Date.UTC(2026, 0, 5, 8);
   for (let done = 0, seed = 1; done < total; done += chunk, seed++) {
     // Generated a chunk at a time and dropped: only the engine's state stays.
@@ -58,8 +67,11 @@ function measure(eventsPerSecond: number): ChildReport {
     });
     for (let i = 0; i < events.length; i += 1_000) {
       engine.processBatch(events.slice(i, i + 1_000), out);
+      engine.fireEarly(out);
+      if (out.length > maxValues) maxValues = out.length;
       out.length = 0;
     }
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   gc?.();
   gc?.();
@@ -67,6 +79,9 @@ function measure(eventsPerSecond: number): ChildReport {
   return {
     rssMB: Math.round(mem.rss / 1e5) / 10,
     heapUsedMB: Math.round(mem.heapUsed / 1e5) / 10,
+    heapTotalMB: Math.round(mem.heapTotal / 1e5) / 10,
+    peakRssMB: Math.round(peakRss / 1e5) / 10,
+    maxValuesPerBatch: maxValues,
     rssBeforeMB: Math.round(rssBefore / 1e5) / 10,
     liveKeys: engine.liveKeys,
     livePanes: engine.livePaneCount,
@@ -100,6 +115,9 @@ export async function run(): Promise<BenchResult[]> {
       eventsPerSecond,
       eventsPerKeyPerPane: (eventsPerSecond * 10) / (QUEUES * CHANNELS),
       heapUsedMB: r.heapUsedMB,
+      heapTotalMB: r.heapTotalMB,
+      peakRssMB: r.peakRssMB,
+      maxValuesPerBatch: r.maxValuesPerBatch,
       rssBeforeMB: r.rssBeforeMB,
       liveKeys: r.liveKeys,
       livePanes: r.livePanes,

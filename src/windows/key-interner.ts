@@ -10,7 +10,7 @@ import type { CxEvent } from '../events/types.js';
 
 export const MISSING_DIMENSION_VALUE = '-';
 
-export interface KeyRecord<P, C = unknown> {
+export interface KeyRecord<C = unknown> {
   /** Stable text form, `dim=value` pairs sorted by dimension name and joined by `,`; `` with no keyBy. */
   readonly keyId: string;
   readonly key: Readonly<Record<string, string>>;
@@ -18,22 +18,34 @@ export interface KeyRecord<P, C = unknown> {
   readonly values: readonly string[];
   /** Largest event time seen for this key. */
   lastTs: number;
-  /** Pane index → pane of this key. */
-  readonly panes: Map<number, P>;
-  /** One-entry cache in front of `panes`: most events of a key hit the pane of its previous event. */
+  /**
+   * The key's panes, flat (see pane-store.ts): positions `head…paneIndex.length-1` are live, in
+   * ascending pane index. Flat arrays rather than a Map of pane objects: a sparse key has hundreds of
+   * retained panes with one or two events each, and per-pane objects cost more than the states.
+   */
+  paneIndex: number[];
+  /** Per position: max(⌊watermark at creation / paneMs⌋, pane index), to tell whether a closed window had counted it. */
+  paneSeen: number[];
+  /** Per position: which indicators have a state in the pane (bit a = indicator a; see pane-store.ts). */
+  paneMask: number[];
+  /** Per position: where the pane's states start in `states`. */
+  paneStart: number[];
+  /** The panes' states, packed: for each pane, in position order, one per bit of its mask. */
+  states: unknown[];
+  /** First live position. */
+  head: number;
+  /** One-entry cache: most events of a key hit the pane of its previous event. */
   lastPaneIndex: number;
-  lastPane: P | undefined;
-  /** Early firing bookkeeping: panes changed since the last early firing. */
+  lastPos: number;
+  /** Early firing bookkeeping: received events since the last early firing. */
   dirty: boolean;
-  dirtyLo: number;
-  dirtyHi: number;
   /** Scratch mark used to deduplicate keys while closing a window. */
   mark: number;
   /** Per window definition, aggregates the engine caches for this key (see window-merger.ts). */
   caches: (C | undefined)[];
 }
 
-type Node<P, C> = Map<string, Node<P, C> | KeyRecord<P, C>>;
+type Node<C> = Map<string, Node<C> | KeyRecord<C>>;
 
 export function dimensionValue(event: CxEvent, dimension: string): string {
   const v = (event as unknown as Record<string, unknown>)[dimension];
@@ -42,11 +54,11 @@ export function dimensionValue(event: CxEvent, dimension: string): string {
   return MISSING_DIMENSION_VALUE;
 }
 
-export class KeyInterner<P, C = unknown> {
-  private readonly root: Node<P, C> = new Map();
-  private readonly live = new Set<KeyRecord<P, C>>();
+export class KeyInterner<C = unknown> {
+  private readonly root: Node<C> = new Map();
+  private readonly live = new Set<KeyRecord<C>>();
   private readonly sortedDims: { name: string; pos: number }[];
-  private single: KeyRecord<P, C> | undefined;
+  private single: KeyRecord<C> | undefined;
 
   constructor(
     private readonly dimensions: readonly string[],
@@ -61,36 +73,36 @@ export class KeyInterner<P, C = unknown> {
     return this.live.size;
   }
 
-  keys(): IterableIterator<KeyRecord<P, C>> {
+  keys(): IterableIterator<KeyRecord<C>> {
     return this.live.values();
   }
 
   /** The key of `event`, created on first sight; undefined when creating it would exceed maxKeys. */
-  lookup(event: CxEvent): KeyRecord<P, C> | undefined {
+  lookup(event: CxEvent): KeyRecord<C> | undefined {
     const dims = this.dimensions;
     const n = dims.length;
     if (n === 0) return this.single ?? this.create([]);
-    let node: Node<P, C> = this.root;
+    let node: Node<C> = this.root;
     for (let i = 0; i < n - 1; i++) {
-      const next = node.get(dimensionValue(event, dims[i]!)) as Node<P, C> | undefined;
+      const next = node.get(dimensionValue(event, dims[i]!)) as Node<C> | undefined;
       if (next === undefined) return this.createFor(event);
       node = next;
     }
-    const rec = node.get(dimensionValue(event, dims[n - 1]!)) as KeyRecord<P, C> | undefined;
+    const rec = node.get(dimensionValue(event, dims[n - 1]!)) as KeyRecord<C> | undefined;
     return rec ?? this.createFor(event);
   }
 
   /** Removes a key; its panes must already be gone. */
-  evict(rec: KeyRecord<P, C>): void {
+  evict(rec: KeyRecord<C>): void {
     if (!this.live.delete(rec)) return;
     if (this.dimensions.length === 0) {
       this.single = undefined;
       return;
     }
     // Walk down remembering the path, then delete bottom-up so empty branches do not pile up.
-    const path: Node<P, C>[] = [this.root];
+    const path: Node<C>[] = [this.root];
     for (let i = 0; i < rec.values.length - 1; i++) {
-      const next = path[i]!.get(rec.values[i]!) as Node<P, C> | undefined;
+      const next = path[i]!.get(rec.values[i]!) as Node<C> | undefined;
       if (next === undefined) return;
       path.push(next);
     }
@@ -101,25 +113,28 @@ export class KeyInterner<P, C = unknown> {
     }
   }
 
-  private createFor(event: CxEvent): KeyRecord<P, C> | undefined {
+  private createFor(event: CxEvent): KeyRecord<C> | undefined {
     return this.create(this.dimensions.map((d) => dimensionValue(event, d)));
   }
 
-  private create(values: string[]): KeyRecord<P, C> | undefined {
+  private create(values: string[]): KeyRecord<C> | undefined {
     if (this.live.size >= this.maxKeys) return undefined;
     const key: Record<string, string> = {};
     for (let i = 0; i < values.length; i++) key[this.dimensions[i]!] = values[i]!;
-    const rec: KeyRecord<P, C> = {
+    const rec: KeyRecord<C> = {
       keyId: this.sortedDims.map((d) => `${d.name}=${values[d.pos]!}`).join(','),
       key: Object.freeze(key),
       values,
       lastTs: -Infinity,
-      panes: new Map(),
+      paneIndex: [],
+      paneSeen: [],
+      paneMask: [],
+      paneStart: [],
+      states: [],
+      head: 0,
       lastPaneIndex: NaN,
-      lastPane: undefined,
+      lastPos: -1,
       dirty: false,
-      dirtyLo: 0,
-      dirtyHi: 0,
       mark: 0,
       caches: [],
     };
@@ -130,7 +145,7 @@ export class KeyInterner<P, C = unknown> {
     }
     let node = this.root;
     for (let i = 0; i < values.length - 1; i++) {
-      let next = node.get(values[i]!) as Node<P, C> | undefined;
+      let next = node.get(values[i]!) as Node<C> | undefined;
       if (next === undefined) {
         next = new Map();
         node.set(values[i]!, next);

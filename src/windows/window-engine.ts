@@ -4,7 +4,8 @@
  * (`windowed-indicators.ts`) owns the clock and calls it. Semantics are documented in docs/windows.md.
  *
  * Layout of the state:
- * - per key (interned, see key-interner.ts): pane index → pane (one mutable state per indicator);
+ * - per key (interned, see key-interner.ts): its panes, flat (see pane-store.ts), one mutable state
+ *   slot per indicator and pane;
  * - per pane index: the keys that have a pane there, and a sorted list of live pane indices,
  *   so closing a window only visits the keys that had data in it;
  * - the versions of windows that were corrected (rare; finals are version 1 without bookkeeping).
@@ -18,6 +19,16 @@ import type { FiringKind, IndicatorValue, RejectedEvent } from './indicator-valu
 import { KeyInterner, type KeyRecord } from './key-interner.js';
 import { WindowMerger, type BlockCache, type Composite } from './window-merger.js';
 import {
+  addState,
+  DENSE,
+  findPane,
+  insertPane,
+  lowerBound,
+  paneCount,
+  popcount,
+  removePane,
+} from './pane-store.js';
+import {
   firstWindowOf,
   lastWindowOf,
   maxEndPane,
@@ -28,20 +39,15 @@ import {
   type WindowShape,
 } from './pane-layout.js';
 
-/** Expected panes per window above which a key's hopping windows use block aggregates. */
-const DENSE_PANES_PER_WINDOW = 8;
+/**
+ * Expected panes per window above which a key's hopping windows use block aggregates. Below it a
+ * window merges its few panes directly, which is cheap, and the key keeps no cache: a cache holds a
+ * snapshot per window start (15 for 15m/1m), several KB per key, which at 10 000 sparse keys
+ * costs more memory than their panes.
+ */
+const DENSE_PANES_PER_WINDOW = 24;
 
-export interface KeyPane {
-  readonly index: number;
-  /** One accumulator state per indicator, in definition order; undefined until the indicator's first event. */
-  readonly states: unknown[];
-  /** Watermark when the pane was created: tells whether a closed window had counted it in its final. */
-  readonly createdAtWatermark: number;
-}
-
-interface PaneKeys {
-  keys: KeyRecord<KeyPane, BlockCache>[];
-}
+type Key = KeyRecord<BlockCache>;
 
 interface CorrectedWindow {
   version: number;
@@ -49,7 +55,7 @@ interface CorrectedWindow {
 }
 
 export interface WindowEngineTuning {
-  /** Expected panes per window above which a key's hopping windows use block aggregates (default 8; 0 = always). */
+  /** Expected panes per window above which a key's hopping windows use block aggregates (default 24; 0 = always). */
   densePanesPerWindow?: number;
 }
 
@@ -63,17 +69,20 @@ export class WindowEngine {
   readonly layout: PaneLayout;
   readonly counters: WindowEngineCounters = { rejectedTooLate: 0, rejectedCardinality: 0, evictedKeys: 0 };
   private readonly paneMs: number;
+  /** Indicators, i.e. states a pane can hold (see pane-store.ts). */
+  private readonly stride: number;
   private readonly accumulators: IndicatorAccumulator[];
   private readonly filters: (EventFilter | undefined)[];
   /** Event type → indices of the indicators that read it. */
   private readonly routes = new Map<EventType, number[]>();
-  private readonly interner: KeyInterner<KeyPane, BlockCache>;
-  private readonly merger: WindowMerger<KeyPane>;
-  private readonly paneKeys = new Map<number, PaneKeys>();
+  private readonly interner: KeyInterner<BlockCache>;
+  private readonly merger: WindowMerger;
+  /** Pane index → the keys that have a pane there. */
+  private readonly paneKeys = new Map<number, Key[]>();
   /** Sorted pane indices present in `paneKeys`. */
   private livePanes: number[] = [];
   private readonly corrected = new Map<string, CorrectedWindow>();
-  private readonly dirtyKeys: KeyRecord<KeyPane, BlockCache>[] = [];
+  private readonly dirtyKeys: Key[] = [];
   private readonly trackChanges: boolean;
   private readonly densePanesPerWindow: number;
   private mark = 0;
@@ -95,6 +104,7 @@ export class WindowEngine {
     this.layout = paneLayout(pipeline.windows);
     this.paneMs = this.layout.paneMs;
     this.accumulators = [...accumulators];
+    this.stride = accumulators.length;
     this.filters = pipeline.indicators.map((d) => (d.filter ? compileFilter(d.filter) : undefined));
     accumulators.forEach((acc, i) => {
       for (const type of acc.eventTypes) {
@@ -143,7 +153,7 @@ export class WindowEngine {
     let maxTs = this.maxTs;
     let lastType: EventType | undefined;
     let route: number[] | undefined;
-    let late: (KeyRecord<KeyPane, BlockCache> | number)[] | undefined;
+    let late: (Key | number)[] | undefined;
 
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
@@ -179,28 +189,39 @@ export class WindowEngine {
         continue;
       }
       if (ts > key.lastTs) key.lastTs = ts;
-      let pane = key.lastPaneIndex === paneIndex ? key.lastPane : key.panes.get(paneIndex);
-      if (pane === undefined) pane = this.createPane(key, paneIndex, w0);
-      key.lastPaneIndex = paneIndex;
-      key.lastPane = pane;
-      const states = pane.states;
+      let pos = key.lastPos;
+      if (key.lastPaneIndex !== paneIndex) {
+        pos = findPane(key, paneIndex);
+        if (pos < 0) pos = this.createPane(key, paneIndex, w0);
+        key.lastPaneIndex = paneIndex;
+        key.lastPos = pos;
+      }
+      const states = key.states;
+      const start = key.paneStart[pos]!;
+      let mask = key.paneMask[pos]!;
       for (let j = 0; j < route.length; j++) {
         const a = route[j]!;
         const filter = filters[a];
         if (filter !== undefined && !filter(event)) continue;
         const acc = accumulators[a]!;
-        let state = states[a];
-        if (state === undefined) states[a] = state = acc.create();
+        // A state is created on the indicator's first event in the pane: most panes of a sparse
+        // key see one or two event types. Slot arithmetic: see pane-store.ts.
+        let state: unknown;
+        if (mask === DENSE) {
+          if ((state = states[start + a]) === undefined) states[start + a] = state = acc.create();
+        } else {
+          const bit = 1 << a;
+          if ((mask & bit) !== 0) state = states[start + popcount(mask & (bit - 1))];
+          else {
+            addState(key, pos, a, (state = acc.create()));
+            mask |= bit;
+          }
+        }
         acc.add(state, event);
       }
-      if (trackChanges) {
-        if (!key.dirty) {
-          key.dirty = true;
-          key.dirtyLo = paneIndex;
-          key.dirtyHi = paneIndex;
-          this.dirtyKeys.push(key);
-        } else if (paneIndex > key.dirtyHi) key.dirtyHi = paneIndex;
-        else if (paneIndex < key.dirtyLo) key.dirtyLo = paneIndex;
+      if (trackChanges && !key.dirty) {
+        key.dirty = true;
+        this.dirtyKeys.push(key);
       }
       if (isLate) {
         (late ??= []).push(key, paneIndex);
@@ -257,17 +278,29 @@ export class WindowEngine {
     this.evictIdleKeys(watermark);
   }
 
-  /** Appends an early value for every open window that changed since the last early firing. */
+  /**
+   * Appends early values for every key that received events since the last early firing: per window
+   * definition, only the open window that contains the key's latest event time and ends first (what
+   * a wallboard shows: the last `size` up to now). Other open windows get their final when the
+   * watermark passes them.
+   */
   fireEarly(out: IndicatorValue[]): void {
-    const wmPanes = this.wm / this.paneMs;
+    const paneMs = this.paneMs;
+    const wm = this.wm;
     for (const key of this.dirtyKeys) {
       key.dirty = false;
+      const pane = Math.floor(key.lastTs / paneMs);
       for (const shape of this.layout.windows) {
-        // Open: end (in panes) > watermark (in panes).
-        const firstOpen = Math.floor((wmPanes - shape.size) / shape.hop) + 1;
-        const lo = Math.max(firstWindowOf(shape, key.dirtyLo), firstOpen);
-        const hi = lastWindowOf(shape, key.dirtyHi);
-        for (let k = lo; k <= hi; k++) this.emitWindow(shape, k, key, 'early', 0, out);
+        // The open window (end > watermark) that ends first among those holding the latest event:
+        // for a hopping window, "the last `size` up to now", the most complete one. None is open
+        // when the key's latest events only fed corrections.
+        const last = lastWindowOf(shape, pane);
+        for (let k = firstWindowOf(shape, pane); k <= last; k++) {
+          if (windowEndPane(shape, k) * paneMs > wm) {
+            this.emitWindow(shape, k, key, 'early', 0, out);
+            break;
+          }
+        }
       }
     }
     this.dirtyKeys.length = 0;
@@ -285,33 +318,33 @@ export class WindowEngine {
     this.onRejected({ reason, pipeline: this.pipeline.name, eventId: event.id, eventTs: event.ts, detail });
   }
 
-  private createPane(key: KeyRecord<KeyPane, BlockCache>, index: number, watermark: number): KeyPane {
-    // States are created on an indicator's first event in the pane: most panes of a sparse key see
-    // one or two event types, and memory per live key is what bounds the number of keys.
-    const states = new Array<unknown>(this.accumulators.length).fill(undefined);
-    const pane: KeyPane = { index, states, createdAtWatermark: watermark };
-    key.panes.set(index, pane);
-    let entry = this.paneKeys.get(index);
-    if (entry === undefined) {
-      entry = { keys: [] };
-      this.paneKeys.set(index, entry);
+  /** Inserts an empty pane for `key`; returns its position. */
+  private createPane(key: Key, index: number, watermark: number): number {
+    // Whether a window (which ends after `index`) had counted this pane in its final only depends on
+    // the watermark at creation, in panes; clamped to `index` so it stays a small integer.
+    const seen = Math.max(Math.floor(watermark / this.paneMs), index);
+    const pos = insertPane(key, index, seen, this.stride);
+    let keys = this.paneKeys.get(index);
+    if (keys === undefined) {
+      keys = [];
+      this.paneKeys.set(index, keys);
       const live = this.livePanes;
       if (live.length === 0 || index > live[live.length - 1]!) live.push(index);
       else live.splice(sortedInsertionPoint(live, index), 0, index);
     }
-    entry.keys.push(key);
-    return pane;
+    keys.push(key);
+    return pos;
   }
 
   /** Keys with at least one pane in window k of `shape`, each once. */
-  private keysInWindow(shape: WindowShape, k: number): KeyRecord<KeyPane, BlockCache>[] {
+  private keysInWindow(shape: WindowShape, k: number): Key[] {
     const mark = ++this.mark;
-    const keys: KeyRecord<KeyPane, BlockCache>[] = [];
+    const keys: Key[] = [];
     const start = k * shape.hop;
     for (let p = start; p < start + shape.size; p++) {
       const entry = this.paneKeys.get(p);
       if (entry === undefined) continue;
-      for (const key of entry.keys) {
+      for (const key of entry) {
         if (key.mark === mark) continue;
         key.mark = mark;
         keys.push(key);
@@ -325,19 +358,19 @@ export class WindowEngine {
    * they replace size/hop merges per pane by a few. A sparse key merges its few panes directly,
    * and keeps no cache (memory is what bounds the number of keys).
    */
-  private useBlocks(key: KeyRecord<KeyPane, BlockCache>, shape: WindowShape): boolean {
+  private useBlocks(key: Key, shape: WindowShape): boolean {
     const dense = this.densePanesPerWindow;
-    if (shape.size <= shape.hop || key.panes.size < dense) return false;
-    const oldest = key.panes.keys().next().value as number;
-    const span = Math.max(1, key.lastPaneIndex - oldest + 1);
-    return (key.panes.size * shape.size) / span > dense;
+    const count = paneCount(key);
+    if (shape.size <= shape.hop || count < dense) return false;
+    const span = key.paneIndex[key.paneIndex.length - 1]! - key.paneIndex[key.head]! + 1;
+    return (count * shape.size) / span > dense;
   }
 
   /** One value per indicator for window k of `shape` and `key`, from its panes; nothing when it has none. */
   private emitWindow(
     shape: WindowShape,
     k: number,
-    key: KeyRecord<KeyPane, BlockCache>,
+    key: Key,
     kind: FiringKind,
     version: number,
     out: IndicatorValue[],
@@ -350,7 +383,7 @@ export class WindowEngine {
   private emitValues(
     shape: WindowShape,
     k: number,
-    key: KeyRecord<KeyPane, BlockCache>,
+    key: Key,
     kind: FiringKind,
     version: number,
     states: Composite,
@@ -386,15 +419,11 @@ export class WindowEngine {
   }
 
   /** `late` holds (key, pane index) pairs of events that arrived after some of their windows were final. */
-  private emitCorrections(
-    late: (KeyRecord<KeyPane, BlockCache> | number)[],
-    w0: number,
-    out: IndicatorValue[],
-  ): void {
+  private emitCorrections(late: (Key | number)[], w0: number, out: IndicatorValue[]): void {
     const done = new Set<string>();
     const paneMs = this.paneMs;
     for (let i = 0; i < late.length; i += 2) {
-      const key = late[i] as KeyRecord<KeyPane, BlockCache>;
+      const key = late[i] as Key;
       const paneIndex = late[i + 1] as number;
       for (const shape of this.layout.windows) {
         const hi = lastWindowOf(shape, paneIndex);
@@ -413,16 +442,11 @@ export class WindowEngine {
   }
 
   /** Whether the key had data in window k when it closed (i.e. a final version 1 was emitted). */
-  private hadFinal(
-    key: KeyRecord<KeyPane, BlockCache>,
-    shape: WindowShape,
-    k: number,
-    endMs: number,
-  ): boolean {
+  private hadFinal(key: Key, shape: WindowShape, k: number, endMs: number): boolean {
     const start = k * shape.hop;
-    for (const pane of this.merger.panesIn(key, start, start + shape.size)) {
-      if (pane.createdAtWatermark < endMs) return true;
-    }
+    const endPane = endMs / this.paneMs;
+    const hi = lowerBound(key, start + shape.size);
+    for (let pos = lowerBound(key, start); pos < hi; pos++) if (key.paneSeen[pos]! < endPane) return true;
     return false;
   }
 
@@ -433,13 +457,7 @@ export class WindowEngine {
     let n = 0;
     while (n < live.length && maxEndPane(this.layout, live[n]!) * this.paneMs + horizon < watermark) {
       const index = live[n]!;
-      for (const key of this.paneKeys.get(index)!.keys) {
-        key.panes.delete(index);
-        if (key.lastPaneIndex === index) {
-          key.lastPaneIndex = NaN;
-          key.lastPane = undefined;
-        }
-      }
+      for (const key of this.paneKeys.get(index)!) removePane(key, index);
       this.paneKeys.delete(index);
       n++;
     }
@@ -451,7 +469,7 @@ export class WindowEngine {
   private evictIdleKeys(watermark: number): void {
     const limit = watermark - this.pipeline.keyIdleEvictMs;
     for (const key of this.interner.keys()) {
-      if (key.panes.size === 0 && key.lastTs < limit) {
+      if (paneCount(key) === 0 && key.lastTs < limit) {
         this.interner.evict(key);
         this.counters.evictedKeys++;
       }

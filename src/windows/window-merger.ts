@@ -18,38 +18,39 @@
 import type { IndicatorAccumulator } from '../indicators/accumulator.js';
 import type { KeyRecord } from './key-interner.js';
 import type { WindowShape } from './pane-layout.js';
+import { DENSE, findPane, lowerBound } from './pane-store.js';
 
 export type Composite = unknown[];
-
-export interface PaneStates {
-  readonly index: number;
-  readonly states: Composite;
-}
 
 export interface BlockCache {
   suffixBlock: number;
   /**
    * suffix[i]: merge of the block's panes from offset i to its end, at offsets where a window starts;
-   * undefined when those panes are all empty.
+   * a pane index when that is a single pane (its states serve as they are); undefined when those
+   * panes are all empty.
    */
-  suffix: (Composite | undefined)[];
+  suffix: (Composite | number | undefined)[];
   prefixBlock: number;
   /** Last pane index merged into `prefix`. */
   prefixThrough: number;
   prefix: Composite;
 }
 
-export class WindowMerger<P extends PaneStates> {
+export class WindowMerger {
+  private readonly stride: number;
+  private readonly scratchComposite: Composite;
+
   constructor(private readonly accumulators: readonly IndicatorAccumulator[]) {
+    this.stride = accumulators.length;
     this.scratchComposite = this.empty();
   }
 
-  /** Merges `from` into `into` (owned by the caller), creating states on demand. */
-  mergeInto(into: Composite, from: Composite | undefined): void {
+  /** Merges `from[offset…offset+stride)` into `into` (owned by the caller), creating states on demand. */
+  mergeInto(into: Composite, from: readonly unknown[] | undefined, offset = 0): void {
     if (from === undefined) return;
     const accumulators = this.accumulators;
     for (let a = 0; a < accumulators.length; a++) {
-      const f = from[a];
+      const f = from[offset + a];
       if (f === undefined) continue;
       const acc = accumulators[a]!;
       let target = into[a];
@@ -58,10 +59,8 @@ export class WindowMerger<P extends PaneStates> {
     }
   }
 
-  private readonly scratchComposite: Composite;
-
   empty(): Composite {
-    return new Array<unknown>(this.accumulators.length).fill(undefined);
+    return new Array<unknown>(this.stride).fill(undefined);
   }
 
   /**
@@ -72,37 +71,47 @@ export class WindowMerger<P extends PaneStates> {
     return this.scratchComposite.fill(undefined);
   }
 
-  /** The key's panes in [start, end), in any order. */
-  panesIn(key: KeyRecord<P, BlockCache>, start: number, end: number): P[] {
-    const panes: P[] = [];
-    if (key.panes.size < end - start) {
-      for (const pane of key.panes.values()) if (pane.index >= start && pane.index < end) panes.push(pane);
-    } else {
-      for (let p = start; p < end; p++) {
-        const pane = key.panes.get(p);
-        if (pane !== undefined) panes.push(pane);
-      }
+  /** Merges the states of the key's pane at `pos` into `into` (see pane-store.ts for the layout). */
+  mergePane(into: Composite, key: KeyRecord<BlockCache>, pos: number): void {
+    const mask = key.paneMask[pos]!;
+    let slot = key.paneStart[pos]!;
+    const states = key.states;
+    if (mask === DENSE) {
+      this.mergeInto(into, states, slot);
+      return;
     }
-    return panes;
+    const accumulators = this.accumulators;
+    for (let a = 0, m = mask; m !== 0; a++, m >>>= 1) {
+      if ((m & 1) === 0) continue;
+      const acc = accumulators[a]!;
+      let target = into[a];
+      if (target === undefined) into[a] = target = acc.create();
+      acc.merge(target, states[slot++]);
+    }
+  }
+
+  /** Merges the key's panes with index in [start, end) into `into`; false when it has none there. */
+  private mergeRange(key: KeyRecord<BlockCache>, start: number, end: number, into: Composite): boolean {
+    const lo = lowerBound(key, start);
+    const hi = lowerBound(key, end);
+    for (let pos = lo; pos < hi; pos++) this.mergePane(into, key, pos);
+    return hi > lo;
   }
 
   /**
    * Window [start, end) by merging each pane; undefined when the key has no pane there.
    * The composite returned (here and by `blocks`) is only valid until the next call.
    */
-  naive(key: KeyRecord<P, BlockCache>, start: number, end: number): Composite | undefined {
-    const panes = this.panesIn(key, start, end);
-    if (panes.length === 0) return undefined;
+  naive(key: KeyRecord<BlockCache>, start: number, end: number): Composite | undefined {
     const into = this.scratch();
-    for (const pane of panes) this.mergeInto(into, pane.states);
-    return into;
+    return this.mergeRange(key, start, end, into) ? into : undefined;
   }
 
   /**
    * Window k of a hopping shape through the block cache. Only for windows below the watermark,
    * and for a key known to have data in the window.
    */
-  blocks(key: KeyRecord<P, BlockCache>, shape: WindowShape, k: number): Composite {
+  blocks(key: KeyRecord<BlockCache>, shape: WindowShape, k: number): Composite {
     const size = shape.size;
     const start = k * shape.hop;
     const end = start + size;
@@ -120,7 +129,11 @@ export class WindowMerger<P extends PaneStates> {
       if (cache.suffixBlock !== block) this.buildSuffix(key, cache, block, shape);
       // Each start offset serves exactly one window: let it go as soon as it is used.
       const offset = start - block * size;
-      this.mergeInto(into, cache.suffix[offset]);
+      const suffix = cache.suffix[offset];
+      if (typeof suffix === 'number') {
+        const pos = findPane(key, suffix);
+        if (pos >= 0) this.mergePane(into, key, pos);
+      } else this.mergeInto(into, suffix);
       cache.suffix[offset] = undefined;
     }
     this.mergeInto(into, this.prefix(key, cache, boundary / size, size, end - 1));
@@ -128,33 +141,35 @@ export class WindowMerger<P extends PaneStates> {
   }
 
   /** Forgets the key's cached aggregates (a late event changed a pane below the watermark). */
-  invalidate(key: KeyRecord<P, BlockCache>): void {
+  invalidate(key: KeyRecord<BlockCache>): void {
     key.caches.length = 0;
   }
 
   /** Suffix aggregates of a block, kept only at the offsets where a window starts. */
   private buildSuffix(
-    key: KeyRecord<P, BlockCache>,
+    key: KeyRecord<BlockCache>,
     cache: BlockCache,
     block: number,
     shape: WindowShape,
   ): void {
     const size = shape.size;
-    const suffix = new Array<Composite | undefined>(size).fill(undefined);
+    const suffix = new Array<Composite | number | undefined>(size).fill(undefined);
     const first = block * size;
+    const lo = lowerBound(key, first);
+    let pos = lowerBound(key, first + size) - 1;
     let running: Composite | undefined;
-    let single: Composite | undefined;
+    let single = -1;
     for (let i = size - 1; i >= 0; i--) {
-      const pane = key.panes.get(first + i);
-      if (pane !== undefined) {
-        if (single === undefined) single = pane.states;
+      if (pos >= lo && key.paneIndex[pos] === first + i) {
+        if (single < 0) single = pos;
         else {
           if (running === undefined) {
             running = this.empty();
-            this.mergeInto(running, single);
+            this.mergePane(running, key, single);
           }
-          this.mergeInto(running, pane.states);
+          this.mergePane(running, key, pos);
         }
+        pos--;
       }
       if ((first + i) % shape.hop !== 0) continue;
       if (running !== undefined) {
@@ -162,9 +177,9 @@ export class WindowMerger<P extends PaneStates> {
         const snapshot = this.empty();
         this.mergeInto(snapshot, running);
         suffix[i] = snapshot;
-      } else {
-        // One pane so far: its states serve as they are (suffixes are only ever merged from).
-        suffix[i] = single;
+      } else if (single >= 0) {
+        // One pane so far: remember which; its states serve as they are (suffixes are only merged from).
+        suffix[i] = key.paneIndex[single];
       }
     }
     cache.suffixBlock = block;
@@ -172,7 +187,7 @@ export class WindowMerger<P extends PaneStates> {
   }
 
   private prefix(
-    key: KeyRecord<P, BlockCache>,
+    key: KeyRecord<BlockCache>,
     cache: BlockCache,
     block: number,
     size: number,
@@ -185,7 +200,7 @@ export class WindowMerger<P extends PaneStates> {
     }
     const from = cache.prefixThrough + 1;
     if (through >= from) {
-      for (const pane of this.panesIn(key, from, through + 1)) this.mergeInto(cache.prefix, pane.states);
+      this.mergeRange(key, from, through + 1, cache.prefix);
       cache.prefixThrough = through;
     }
     return cache.prefix;

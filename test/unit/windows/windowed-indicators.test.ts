@@ -204,6 +204,38 @@ describe('windowedIndicators', () => {
     });
   });
 
+  it('fires early only the open window of each definition that holds the latest event and ends first', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const h = harness({
+        earlyFiringIntervalMs: 10,
+        windows: [
+          { name: '10', sizeMs: 10, hopMs: 10 },
+          { name: '30/10', sizeMs: 30, hopMs: 10 },
+        ],
+      });
+      // Watermark 10 after a: [-10,20), [0,30) and [10,40) all hold ts 15 and are open; only [-10,20),
+      // the one ending first ("the last 30 up to now"), is previewed; the others get their finals later.
+      const source = cold('a', batches({ a: [ev(5), ev(15)] }));
+      expectObservable(source.pipe(h.operator)).toBe('f 9ms e', {
+        f: ['final#1 10 queue=q1 [0,10) count=1', 'final#1 30/10 queue=q1 [-20,10) count=1'],
+        e: ['early#0 10 queue=q1 [10,20) count=1', 'early#0 30/10 queue=q1 [-10,20) count=2'],
+      });
+    });
+  });
+
+  it('fires no early value for a key whose latest event only fed a correction', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const h = harness({ earlyFiringIntervalMs: 10 });
+      // q2's only event lands in the already final [0,10): a correction, and nothing open to preview.
+      const source = cold('a 11ms b', batches({ a: [ev(1), ev(25)], b: [ev(3, 'q2')] }));
+      expectObservable(source.pipe(h.operator)).toBe('f 9ms e 1ms c', {
+        f: ['final#1 10 queue=q1 [0,10) count=1'],
+        e: ['early#0 10 queue=q1 [20,30) count=1'],
+        c: ['correction#1 10 queue=q2 [0,10) count=1'],
+      });
+    });
+  });
+
   it('advances the watermark after idleTimeoutMs without events, closing windows', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const h = harness({ idleTimeoutMs: 50 });

@@ -1,0 +1,156 @@
+/**
+ * A key's panes, stored flat in its KeyRecord: sorted pane indices, and the panes' states packed in
+ * one array, each pane holding only the states of the indicators that had an event in it.
+ *
+ * Why: with 10 000 keys and an hour of correction horizon the engine holds about 750 000 key×pane
+ * pairs, most with one or two events, i.e. two or three of nine indicator states. A Map entry, a
+ * pane object and a states array per pane cost about 150 B before any state (Node 20 has no pointer
+ * compression: 8 B a slot), a slot per indicator 72 B; here a pane costs four numbers and one slot
+ * per state it has. Panes in a window are a contiguous run of positions, found by binary search;
+ * panes leave from the front (oldest first), so removal is a moving `head` with an occasional
+ * compaction. A pane's mask says which indicators have a state (bit a for indicator a) and the
+ * state of indicator a sits at start + popcount(mask below bit a). With more than 30 indicators
+ * (beyond a small-integer mask) every pane keeps a slot per indicator instead (mask DENSE).
+ */
+import type { KeyRecord } from './key-interner.js';
+
+/** Mask of a pane that keeps one slot per indicator. */
+export const DENSE = -1;
+/** Most indicators a bit mask can describe (bit 30 keeps masks small non-negative integers). */
+export const MAX_SPARSE_INDICATORS = 30;
+/** Compact when at least this many dead positions lead, and they are at least half the arrays. */
+const COMPACT_MIN_DEAD = 16;
+
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+export function paneCount(key: KeyRecord): number {
+  return key.paneIndex.length - key.head;
+}
+
+/** First live position whose pane index is ≥ `index` (the end of the arrays when none is). */
+export function lowerBound(key: KeyRecord, index: number): number {
+  const panes = key.paneIndex;
+  let lo = key.head;
+  let hi = panes.length;
+  // Most lookups are for the newest pane or beyond.
+  if (hi === lo || panes[hi - 1]! < index) return hi;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (panes[mid]! < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Position of pane `index`, or -1. */
+export function findPane(key: KeyRecord, index: number): number {
+  const pos = lowerBound(key, index);
+  return key.paneIndex[pos] === index ? pos : -1;
+}
+
+/** End (exclusive) in `states` of the pane at `pos`. */
+export function paneEnd(key: KeyRecord, pos: number): number {
+  return pos + 1 < key.paneStart.length ? key.paneStart[pos + 1]! : key.states.length;
+}
+
+/**
+ * Slot in `key.states` of indicator a's state in the pane at `pos`; -1 when it has none
+ * (in a DENSE pane the slot always exists and may hold undefined).
+ */
+export function stateSlot(key: KeyRecord, pos: number, a: number): number {
+  const mask = key.paneMask[pos]!;
+  if (mask === DENSE) return key.paneStart[pos]! + a;
+  const bit = 1 << a;
+  return (mask & bit) === 0 ? -1 : key.paneStart[pos]! + popcount(mask & (bit - 1));
+}
+
+/** Gives indicator a (which has none yet) a state in the sparse pane at `pos`. */
+export function addState(key: KeyRecord, pos: number, a: number, state: unknown): void {
+  const mask = key.paneMask[pos]!;
+  const bit = 1 << a;
+  const at = key.paneStart[pos]! + popcount(mask & (bit - 1));
+  if (at === key.states.length) key.states.push(state);
+  else key.states.splice(at, 0, state);
+  key.paneMask[pos] = mask | bit;
+  // Usually the newest pane, the last one: nothing to shift.
+  const starts = key.paneStart;
+  for (let p = pos + 1; p < starts.length; p++) starts[p]!++;
+}
+
+/** Inserts an empty pane at its sorted place; returns its position. `stride` > 30 makes it DENSE. */
+export function insertPane(key: KeyRecord, index: number, seen: number, stride: number): number {
+  const pos = lowerBound(key, index);
+  const dense = stride > MAX_SPARSE_INDICATORS;
+  const length = key.paneIndex.length;
+  const start = pos === length ? key.states.length : key.paneStart[pos]!;
+  if (pos === length) {
+    key.paneIndex.push(index);
+    key.paneSeen.push(seen);
+    key.paneMask.push(dense ? DENSE : 0);
+    key.paneStart.push(start);
+  } else {
+    key.paneIndex.splice(pos, 0, index);
+    key.paneSeen.splice(pos, 0, seen);
+    key.paneMask.splice(pos, 0, dense ? DENSE : 0);
+    key.paneStart.splice(pos, 0, start);
+    if (key.lastPos >= pos) key.lastPos++;
+  }
+  if (dense) {
+    if (start === key.states.length) for (let a = 0; a < stride; a++) key.states.push(undefined);
+    else key.states.splice(start, 0, ...new Array<undefined>(stride).fill(undefined));
+    const starts = key.paneStart;
+    for (let p = pos + 1; p < starts.length; p++) starts[p]! += stride;
+  }
+  return pos;
+}
+
+/** Removes pane `index` (normally the oldest); its states are released. */
+export function removePane(key: KeyRecord, index: number): void {
+  const pos = findPane(key, index);
+  if (pos < 0) return;
+  if (key.lastPaneIndex === index) {
+    key.lastPaneIndex = NaN;
+    key.lastPos = -1;
+  }
+  const start = key.paneStart[pos]!;
+  const end = paneEnd(key, pos);
+  if (pos !== key.head) {
+    key.paneIndex.splice(pos, 1);
+    key.paneSeen.splice(pos, 1);
+    key.paneMask.splice(pos, 1);
+    key.paneStart.splice(pos, 1);
+    key.states.splice(start, end - start);
+    const starts = key.paneStart;
+    for (let p = pos; p < starts.length; p++) starts[p]! -= end - start;
+    if (key.lastPos > pos) key.lastPos--;
+    return;
+  }
+  key.states.fill(undefined, start, end);
+  const head = ++key.head;
+  const length = key.paneIndex.length;
+  if (head === length) {
+    // Empty: let the arrays go (a key without panes may be evicted or sit idle for long).
+    key.paneIndex = [];
+    key.paneSeen = [];
+    key.paneMask = [];
+    key.paneStart = [];
+    key.states = [];
+    key.head = 0;
+    key.lastPaneIndex = NaN;
+    key.lastPos = -1;
+  } else if (head >= COMPACT_MIN_DEAD && head * 2 >= length) {
+    const offset = key.paneStart[head]!;
+    key.paneIndex = key.paneIndex.slice(head);
+    key.paneSeen = key.paneSeen.slice(head);
+    key.paneMask = key.paneMask.slice(head);
+    key.paneStart = key.paneStart.slice(head);
+    for (let p = 0; p < key.paneStart.length; p++) key.paneStart[p]! -= offset;
+    key.states = key.states.slice(offset);
+    key.head = 0;
+    if (key.lastPos >= 0) key.lastPos -= head;
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * Every ClickHouse query of every dashboard in dashboards/, expanded the way Grafana and the
+ * ClickHouse plugin expand it (./grafana-macros.ts), runs against the real server holding a
+ * simulator run stored by the real sink, and returns the columns its panel is declared to show.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPipelines } from '../../../src/config/pipeline-loader.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/clickhouse.js';
+import { clickhouseUrl } from '../helpers/services.js';
+import {
+  applyConditionalAll,
+  expandGrafanaSql,
+  replaceVariables,
+  type VariableSelection,
+} from './grafana-macros.js';
+import { seedHistory, type SeedResult } from './seed-history.js';
+
+interface Target {
+  refId: string;
+  datasource: { type: string; uid: string };
+  rawSql?: string;
+  expr?: string;
+  format?: number;
+}
+interface Panel {
+  title: string;
+  type: string;
+  datasource: { type: string; uid: string };
+  targets: Target[];
+  fieldConfig: { defaults: { thresholds?: { steps: Array<{ value: number | null }> } } };
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: {
+    list: Array<{ name: string; type: string; datasource: { uid: string }; query: { rawSql: string } }>;
+  };
+}
+
+const CLICKHOUSE = { type: 'grafana-clickhouse-datasource', uid: 'cxpulse-clickhouse' };
+const PROMETHEUS_UID = 'cxpulse-prometheus';
+
+/** The columns each panel shows, and the pipeline target its thresholds must equal. */
+const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, indicator: string] }> = {
+  'cxpulse-contact-center/Service level': {
+    columns: ['service_level'],
+    target: ['contact-center', 'service_level'],
+  },
+  'cxpulse-contact-center/ASA': { columns: ['asa_seconds'], target: ['contact-center', 'asa_seconds'] },
+  'cxpulse-contact-center/Abandonment': {
+    columns: ['abandonment_rate'],
+    target: ['contact-center', 'abandonment_rate'],
+  },
+  'cxpulse-contact-center/AHT': { columns: ['aht_seconds'], target: ['contact-center', 'aht_seconds'] },
+  'cxpulse-contact-center/Service level by queue': {
+    columns: ['time', 'queue', 'service_level'],
+    target: ['contact-center', 'service_level'],
+  },
+  'cxpulse-contact-center/ASA by queue': {
+    columns: ['time', 'queue', 'asa_seconds'],
+    target: ['contact-center', 'asa_seconds'],
+  },
+  'cxpulse-contact-center/Abandonment rate by queue': {
+    columns: ['time', 'queue', 'abandonment_rate'],
+    target: ['contact-center', 'abandonment_rate'],
+  },
+  'cxpulse-contact-center/Contacts in queue': { columns: ['time', 'queue', 'in_queue'] },
+  'cxpulse-contact-center/Oldest wait by queue': {
+    columns: ['time', 'queue', 'oldest_wait_seconds'],
+    target: ['contact-center', 'oldest_wait_seconds'],
+  },
+  'cxpulse-contact-center/AHT by queue and channel': {
+    columns: ['queue', 'channel', 'aht_seconds', 'contacts'],
+    target: ['contact-center', 'aht_seconds'],
+  },
+  'cxpulse-voice-of-customer/CSAT': {
+    columns: ['time', 'segment', 'csat'],
+    target: ['voice-of-customer', 'csat'],
+  },
+  'cxpulse-voice-of-customer/NPS': {
+    columns: ['time', 'segment', 'nps'],
+    target: ['voice-of-customer', 'nps'],
+  },
+  'cxpulse-voice-of-customer/CES': {
+    columns: ['time', 'segment', 'ces'],
+    target: ['voice-of-customer', 'ces'],
+  },
+  'cxpulse-voice-of-customer/Sentiment': {
+    columns: ['time', 'segment', 'sentiment'],
+    target: ['voice-of-customer', 'sentiment'],
+  },
+  'cxpulse-voice-of-customer/Polarisation': {
+    columns: ['time', 'segment', 'polarization'],
+    target: ['voice-of-customer', 'polarization'],
+  },
+  'cxpulse-voice-of-customer/Top negative tags': { columns: ['tag', 'mentions'] },
+  'cxpulse-digital-journeys/Touchpoint failure rate': {
+    columns: ['time', 'touchpoint', 'failure_rate'],
+    target: ['digital-journeys', 'touchpoint_failure_rate'],
+  },
+  'cxpulse-digital-journeys/Touchpoint latency quantiles': {
+    columns: ['time', 'p50', 'p90', 'p99'],
+    target: ['digital-journeys', 'touchpoint_latency_ms'],
+  },
+  'cxpulse-digital-journeys/p90 latency by touchpoint': {
+    columns: ['touchpoint', 'p50_ms', 'worst_p90_ms', 'events'],
+    target: ['digital-journeys', 'touchpoint_latency_ms'],
+  },
+  'cxpulse-digital-journeys/Journey completion rate': {
+    columns: ['time', 'journey', 'completion_rate'],
+    target: ['journey-outcomes', 'journey_completion_rate'],
+  },
+  'cxpulse-digital-journeys/Journey duration p90': {
+    columns: ['time', 'journey', 'duration_p90'],
+    target: ['journey-outcomes', 'journey_duration_seconds'],
+  },
+  'cxpulse-digital-journeys/Journey duration by journey': {
+    columns: ['journey', 'p50_seconds', 'worst_p90_seconds', 'journeys'],
+    target: ['journey-outcomes', 'journey_duration_seconds'],
+  },
+  'cxpulse-alerts/Open alerts': { columns: ['open_alerts'] },
+  'cxpulse-alerts/Mean time to acknowledge': { columns: ['mtta_seconds'] },
+  'cxpulse-alerts/Mean time to resolve': { columns: ['mttr_seconds'] },
+  'cxpulse-alerts/Alerts started': { columns: ['time', 'severity', 'alerts'] },
+  'cxpulse-alerts/Open alerts list': {
+    columns: [
+      'started',
+      'rule',
+      'severity',
+      'key_id',
+      'summary',
+      'value',
+      'threshold',
+      'acknowledged',
+      'acknowledged_by',
+    ],
+  },
+  'cxpulse-alerts/Alert timeline': {
+    columns: ['started', 'rule', 'severity', 'state', 'key_id', 'duration_seconds'],
+  },
+  'cxpulse-alerts/Time to acknowledge and resolve by rule': {
+    columns: ['rule', 'alerts', 'mtta_seconds', 'mttr_seconds'],
+  },
+  'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
+  'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
+  'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
+  'cxpulse-pipeline-health/Dead letters (totals)': {
+    columns: ['reason', 'source_topic', 'dead_letters', 'last_seen'],
+  },
+  'cxpulse-pipeline-health/Kafka consumer lag': { columns: [] },
+  'cxpulse-pipeline-health/Events in per second': { columns: [] },
+};
+
+const dashboards: Dashboard[] = readdirSync('dashboards')
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(`dashboards/${f}`, 'utf8')) as Dashboard);
+
+const minute = 60_000;
+const startTs = Math.floor((Date.now() - 50 * minute) / minute) * minute;
+const durationMs = 20 * minute;
+const range = { fromMs: startTs - 5 * minute, toMs: startTs + durationMs + 5 * minute };
+
+let db: TestDatabase;
+let seeded: SeedResult;
+
+async function run(
+  sql: string,
+): Promise<{ columns: Array<{ name: string; type: string }>; rows: Record<string, unknown>[] }> {
+  const result = await db.client.query({ query: sql, format: 'JSON' });
+  const body = (await result.json()) as {
+    meta: Array<{ name: string; type: string }>;
+    data: Record<string, unknown>[];
+  };
+  return { columns: body.meta, rows: body.data };
+}
+
+/** Each variable's options, from its own query with every other variable at All. */
+async function variableOptions(dashboard: Dashboard): Promise<VariableSelection[]> {
+  const all: VariableSelection[] = dashboard.templating.list.map((v) => ({
+    name: v.name,
+    selected: ['$__all'],
+    options: [],
+  }));
+  const resolved: VariableSelection[] = [];
+  for (const v of dashboard.templating.list) {
+    const sql = expandGrafanaSql(v.query.rawSql, { ...range, intervalMs: minute, variables: all });
+    const { rows, columns } = await run(sql);
+    resolved.push({
+      name: v.name,
+      selected: ['$__all'],
+      options: rows.map((r) => String(r[columns[0]!.name])),
+    });
+  }
+  return resolved;
+}
+
+function clickhouseTargets(panel: Panel): Target[] {
+  return panel.targets.filter((t) => t.datasource.uid === CLICKHOUSE.uid);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  seeded = await seedHistory({ url: clickhouseUrl(), database: db.database, startTs, durationMs, rate: 40 });
+}, 120_000);
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('the macro expansion follows the plugin', () => {
+  const variables: VariableSelection[] = [
+    { name: 'queue', selected: ['$__all'], options: ['a/voice', 'b/chat'] },
+    { name: 'channel', selected: ['voice'], options: ['voice', 'chat'] },
+  ];
+  it('drops a conditionalAll on All to 1=1 and keeps it otherwise', () => {
+    const sql =
+      'WHERE $__conditionalAll(queue IN (${queue}), $queue) AND $__conditionalAll(channel IN (${channel}), $channel)';
+    expect(applyConditionalAll(sql, variables)).toBe('WHERE 1=1 AND channel IN (${channel})');
+  });
+  it('quotes multi-value selections and expands All to every option', () => {
+    expect(replaceVariables('q IN (${queue}) AND c IN ($channel)', variables)).toBe(
+      "q IN ('a/voice','b/chat') AND c IN ('voice')",
+    );
+  });
+  it('turns time macros into seconds and refuses the ones 18.16 cannot run', () => {
+    const context = { fromMs: 1_000_500, toMs: 2_000_999, intervalMs: 500, variables };
+    expect(expandGrafanaSql('$__timeFilter(ts) AND x = $__interval_s', context)).toBe(
+      'ts >= toDateTime(1000) AND ts <= toDateTime(2000) AND x = 1',
+    );
+    expect(() => expandGrafanaSql('SELECT $__timeInterval(ts)', context)).toThrow(/18\.16/);
+  });
+});
+
+describe('dashboards', () => {
+  it('are the five expected, every panel declared here and every declaration used', () => {
+    expect(dashboards.map((d) => d.uid).sort()).toEqual([
+      'cxpulse-alerts',
+      'cxpulse-contact-center',
+      'cxpulse-digital-journeys',
+      'cxpulse-pipeline-health',
+      'cxpulse-voice-of-customer',
+    ]);
+    const panelKeys = dashboards.flatMap((d) => d.panels.map((p) => `${d.uid}/${p.title}`));
+    expect(new Set(panelKeys).size).toBe(panelKeys.length);
+    expect(panelKeys.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('use only the provisioned datasources, raw SQL for ClickHouse and known metrics for Prometheus', () => {
+    const metricsSource = readFileSync('src/observability/metrics.ts', 'utf8');
+    for (const d of dashboards) {
+      for (const v of d.templating.list) {
+        expect(v.type, `${d.uid} $${v.name}`).toBe('query');
+        expect(v.datasource.uid).toBe(CLICKHOUSE.uid);
+      }
+      for (const p of d.panels) {
+        for (const t of p.targets) {
+          if (t.datasource.uid === PROMETHEUS_UID) {
+            const metrics = t.expr!.match(/cxpulse_[a-z_]+/g) ?? [];
+            expect(metrics.length, `${d.uid}/${p.title}`).toBeGreaterThan(0);
+            for (const m of metrics) expect(metricsSource, `${m} is exported`).toContain(`'${m}'`);
+          } else {
+            expect(t.datasource, `${d.uid}/${p.title}`).toEqual(CLICKHOUSE);
+            expect(t.rawSql, `${d.uid}/${p.title}`).toBeTruthy();
+          }
+        }
+      }
+    }
+  });
+
+  it('show the pipeline targets as thresholds', () => {
+    const pipelines = loadPipelines('pipelines');
+    let checked = 0;
+    for (const d of dashboards) {
+      for (const p of d.panels) {
+        const declared = EXPECTED[`${d.uid}/${p.title}`]?.target;
+        if (!declared) continue;
+        const definition = pipelines
+          .find((pl) => pl.name === declared[0])
+          ?.indicators.find((i) => (i.name ?? i.id) === declared[1]);
+        const target = definition?.target;
+        expect(target, `${declared.join('/')} has a target`).toBeDefined();
+        const steps = p.fieldConfig.defaults.thresholds!.steps.map((s) => s.value).filter((v) => v !== null);
+        expect(
+          [...steps].sort((a, b) => a! - b!),
+          `${d.uid}/${p.title}`,
+        ).toEqual([target!.warn, target!.breach].sort((a, b) => a - b));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+
+  it('seeded a simulator run', () => {
+    expect(seeded.events).toBeGreaterThan(10_000);
+    expect(seeded.values).toBeGreaterThan(1_000);
+  });
+
+  for (const dashboard of dashboards) {
+    it(`${dashboard.uid}: every query returns its panel's columns, with All and with one value selected`, async () => {
+      const options = await variableOptions(dashboard);
+      for (const v of options) expect(v.options.length, `$${v.name} has options`).toBeGreaterThan(1);
+      // One value of each variable: the first option, the way a user picks one from the list.
+      const single = options.map((v) => ({ ...v, selected: [v.options[0]!] }));
+      for (const panel of dashboard.panels) {
+        const key = `${dashboard.uid}/${panel.title}`;
+        const expected = EXPECTED[key]!.columns;
+        for (const target of clickhouseTargets(panel)) {
+          for (const [label, variables, intervalMs] of [
+            ['All', options, minute],
+            ['one value', single, 10_000],
+          ] as const) {
+            const sql = expandGrafanaSql(target.rawSql!, { ...range, intervalMs, variables });
+            let result;
+            try {
+              result = await run(sql);
+            } catch (error) {
+              throw new Error(`${key} (${label}) failed: ${(error as Error).message}\n${sql}`, {
+                cause: error,
+              });
+            }
+            expect(
+              result.columns.map((c) => c.name),
+              `${key} (${label})`,
+            ).toEqual(expected);
+            if (target.format === 0)
+              expect(result.columns[0]!.type, `${key} time column`).toMatch(/^DateTime/);
+            if (label === 'All') expect(result.rows.length, `${key} returns rows`).toBeGreaterThan(0);
+          }
+        }
+      }
+    });
+  }
+
+  it('compute the alert figures from the stored alert changes', async () => {
+    const alerts = dashboards.find((d) => d.uid === 'cxpulse-alerts')!;
+    const value = async (title: string) => {
+      const panel = alerts.panels.find((p) => p.title === title)!;
+      const sql = expandGrafanaSql(panel.targets[0]!.rawSql!, {
+        ...range,
+        intervalMs: minute,
+        variables: [],
+      });
+      const { rows } = await run(sql);
+      return Number(Object.values(rows[0]!)[0]);
+    };
+    // One alert still firing (acknowledged 2 min after it started), one resolved after 6 min.
+    expect(await value('Open alerts')).toBe(1);
+    expect(await value('Mean time to acknowledge')).toBe(120);
+    expect(await value('Mean time to resolve')).toBe(360);
+  });
+});
