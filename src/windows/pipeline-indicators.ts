@@ -109,10 +109,13 @@ export function pipelineIndicators(
           if (latestEventTs === -Infinity) return [];
           const out: IndicatorValue[] = [];
           for (const queue of live.queues()) {
-            const channel = channelOfQueue.get(queue) ?? '-';
+            const channel = channelOfQueue.get(queue);
+            // A queue known only from agents' skills has no channel yet: its gauges would make a key
+            // of their own (`channel=-`) that no windowed value shares.
+            if (channel === undefined && pipeline.keyBy.includes('channel')) continue;
             const key: Record<string, string> = {};
             for (const dim of pipeline.keyBy)
-              key[dim] = dim === 'queue' ? queue : dim === 'channel' ? channel : '-';
+              key[dim] = dim === 'queue' ? queue : dim === 'channel' ? (channel ?? '-') : '-';
             // Same text form as the window engine's keys, so a tile finds gauges and windowed values together.
             const keyId = sortedDims.map((d) => `${d}=${key[d]}`).join(',');
             for (const def of gauges) {
