@@ -9,6 +9,7 @@ import type { Detector } from '../detectors/detector.js';
 import { DEFAULT_DETECTOR, createDetector, isDetectorName } from '../detectors/registry.js';
 import {
   WindowEndGuard,
+  newFinalValues,
   describeKey,
   formatValue,
   type RuleEvaluator,
@@ -29,11 +30,7 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
     rule,
     observe(values) {
       const out: RuleVerdict[] = [];
-      for (const v of values) {
-        if (v.pipeline !== pipeline.name || v.indicator !== rule.indicator || v.window !== rule.window)
-          continue;
-        if (v.kind !== 'final' || v.value === null || !Number.isFinite(v.value)) continue;
-        if (!guard.isNew(v.keyId, v.windowEnd)) continue;
+      for (const v of newFinalValues(values, pipeline.name, rule, guard)) {
         let detector = detectors.get(v.keyId);
         if (!detector) {
           if (detectors.size >= pipeline.maxKeys) continue;

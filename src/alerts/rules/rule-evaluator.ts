@@ -88,3 +88,21 @@ export class WindowEndGuard {
     return true;
   }
 }
+
+/**
+ * The values a single-indicator rule judges: final, numeric values of its pipeline, indicator and
+ * window, each window once per key (a replayed or corrected window does not count twice).
+ */
+export function* newFinalValues(
+  values: readonly IndicatorValue[],
+  pipeline: string,
+  rule: { indicator: string; window: string },
+  guard: WindowEndGuard,
+): Generator<IndicatorValue & { value: number }> {
+  for (const v of values) {
+    if (v.pipeline !== pipeline || v.indicator !== rule.indicator || v.window !== rule.window) continue;
+    if (v.kind !== 'final' || v.value === null || !Number.isFinite(v.value)) continue;
+    if (!guard.isNew(v.keyId, v.windowEnd)) continue;
+    yield v as IndicatorValue & { value: number };
+  }
+}

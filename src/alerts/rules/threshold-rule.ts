@@ -9,6 +9,7 @@ import type { PipelineDefinition, ThresholdAlertRule } from '../../config/pipeli
 import type { IndicatorValue } from '../../windows/indicator-value.js';
 import {
   WindowEndGuard,
+  newFinalValues,
   describeKey,
   formatValue,
   targetForKey,
@@ -58,11 +59,7 @@ export function thresholdRule(pipeline: PipelineDefinition, rule: ThresholdAlert
     rule,
     observe(values) {
       const out: RuleVerdict[] = [];
-      for (const v of values) {
-        if (v.pipeline !== pipeline.name || v.indicator !== rule.indicator || v.window !== rule.window)
-          continue;
-        if (v.kind !== 'final' || v.value === null || !Number.isFinite(v.value)) continue;
-        if (!guard.isNew(v.keyId, v.windowEnd)) continue;
+      for (const v of newFinalValues(values, pipeline.name, rule, guard)) {
         const limits = limitsFor(v);
         if (!limits) continue;
         const value = v.value;
