@@ -137,6 +137,11 @@ export interface AnomalyAlertRule extends AlertRuleCommon {
   detector: string;
   /** Score threshold (0..1); default the detector's own (0.5). */
   threshold?: number;
+  /**
+   * Smallest |value − expected| that may alert, in the indicator's unit. Robust baselines of a
+   * series that is almost always 0 have a zero-width band, and every blip would page someone.
+   */
+  minDeviation?: number;
 }
 
 export interface SilenceAlertRule extends AlertRuleCommon {

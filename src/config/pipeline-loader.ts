@@ -67,6 +67,7 @@ interface AlertRuleYaml {
   resolve?: { after?: number; at?: number | string };
   detector?: string;
   threshold?: number;
+  minDeviation?: number;
   scope?: 'pipeline' | 'key';
   factor?: number;
   minSilence?: string;
@@ -87,7 +88,7 @@ const COMMON_ALERT_FIELDS = ['name', 'type', 'severity', 'for', 'resolve', 'grou
 /** Fields each rule type takes besides the common ones; any other is an error naming the type. */
 const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
   threshold: ['indicator', 'window', 'above', 'below', 'breach'],
-  anomaly: ['indicator', 'window', 'detector', 'threshold'],
+  anomaly: ['indicator', 'window', 'detector', 'threshold', 'minDeviation'],
   silence: ['scope', 'factor', 'minSilence', 'checkEvery'],
   'erlang-c': [
     'window',
@@ -522,6 +523,7 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         window: rule.window!,
         detector: rule.detector ?? 'ensemble',
         ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}),
+        ...(rule.minDeviation !== undefined ? { minDeviation: rule.minDeviation } : {}),
       };
     case 'silence':
       return {

@@ -256,6 +256,12 @@ export const PIPELINE_SCHEMA = {
         },
         detector: { type: 'string', enum: [...DETECTOR_NAMES], default: 'ensemble' },
         threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        minDeviation: {
+          type: 'number',
+          minimum: 0,
+          description:
+            'anomaly: smallest distance from the expected value that may alert, in the indicator unit (default 0).',
+        },
         scope: { type: 'string', enum: ['pipeline', 'key'], default: 'pipeline' },
         factor: { type: 'number', exclusiveMinimum: 1, default: 3 },
         minSilence: duration('silence: shortest gap that can fire.', '1m'),

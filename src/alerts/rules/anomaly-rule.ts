@@ -38,7 +38,18 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
           detectors.set(v.keyId, detector);
         }
         const result = detector.update(v.windowEnd, v.value);
-        const verdict = result.isAnomaly ? 'bad' : result.score >= threshold ? 'hold' : 'ok';
+        // The detector still learns from every value; only the verdict is held to the floor.
+        const smallDeviation =
+          rule.minDeviation !== undefined &&
+          result.expected !== null &&
+          Math.abs(v.value - result.expected) < rule.minDeviation;
+        const verdict = smallDeviation
+          ? 'ok'
+          : result.isAnomaly
+            ? 'bad'
+            : result.score >= threshold
+              ? 'hold'
+              : 'ok';
         const expected =
           result.expected === null
             ? 'still learning'

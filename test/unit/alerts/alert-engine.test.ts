@@ -429,6 +429,19 @@ describe('alertEngine: anomaly rules', () => {
     const out = runEngine([points.map((pt) => value('asa_seconds', pt.value, pt.ts))], { pipelines: [p] });
     expect(out).toEqual([]);
   });
+  it('does not alert on a blip smaller than minDeviation against a zero-width band', () => {
+    const rule = (extra: string) =>
+      pipeline(`  - name: asa-anomaly
+    type: anomaly
+    indicator: asa_seconds
+    window: 1m
+${extra}`);
+    // A series that is 0 almost always: its robust band is 0–0, so 3 s looks infinitely unusual.
+    const points = series(800, (i) => (i === 700 ? 3 : 0), 0);
+    const batch = () => points.map((pt) => value('asa_seconds', pt.value, pt.ts));
+    expect(runEngine([batch()], { pipelines: [rule('')] }).map((t) => t.change)).toContain('firing');
+    expect(runEngine([batch()], { pipelines: [rule('    minDeviation: 15\n')] })).toEqual([]);
+  });
 });
 
 describe('alertEngine: silence rules', () => {
