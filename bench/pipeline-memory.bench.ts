@@ -7,14 +7,18 @@
  * event time so that the retained panes (horizon + largest window) reach their steady state.
  *
  * After every batch of 1 000 events (5 s of event time) the engine also fires early, as the operator
- * does every `earlyFiringIntervalMs` of processing time, and the output is dropped (as a sink would).
+ * does every `earlyFiringIntervalMs` of processing time. Values reach the consumer as the operator
+ * emits them (ValueChunker, at most DEFAULT_MAX_VALUES_PER_EMIT per array); the consumer reads every
+ * value (counts them) and drops the array, as a sink would once it has encoded it.
  *
  * Measured in a child process (`--expose-gc`, nothing else loaded): RSS after a full GC, in MB; also
  * the live heap (heapUsed), what the heap still reserves (heapTotal), and the peak RSS during the run.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { IndicatorValue } from '../src/windows/indicator-value.js';
+import { DEFAULT_MAX_VALUES_PER_EMIT, ValueChunker } from '../src/windows/value-chunker.js';
 import { WindowEngine } from '../src/windows/window-engine.js';
 import {
   contactCenterAccumulators,
@@ -36,6 +40,10 @@ interface ChildReport {
   heapTotalMB: number;
   peakRssMB: number;
   maxValuesPerBatch: number;
+  maxValuesPerEmit: number;
+  valuesReceived: number;
+  /** Per V8 heap space with anything committed: `committed/used` MB (where heapTotal goes). */
+  heapSpacesMB: Record<string, string>;
   rssBeforeMB: number;
   liveKeys: number;
   livePanes: number;
@@ -48,7 +56,14 @@ function measure(eventsPerSecond: number): ChildReport {
   const rssBefore = process.memoryUsage().rss;
   const pipeline = contactCenterPipeline({ maxKeys: 20_000 });
   const engine = new WindowEngine(pipeline, contactCenterAccumulators(pipeline));
-  const out: IndicatorValue[] = [];
+  let received = 0;
+  let perBatch = 0;
+  let maxPerEmit = 0;
+  const out = new ValueChunker(DEFAULT_MAX_VALUES_PER_EMIT, (values: IndicatorValue[]) => {
+    if (values.length > maxPerEmit) maxPerEmit = values.length;
+    for (const v of values) if (v.version >= 0) received++;
+    perBatch += values.length;
+  });
   const total = EVENT_TIME_MINUTES * 60 * eventsPerSecond;
   const chunk = 10_000;
   let peakRss = 0;
@@ -66,22 +81,34 @@ function measure(eventsPerSecond: number): ChildReport {
       seed,
     });
     for (let i = 0; i < events.length; i += 1_000) {
+      perBatch = 0;
       engine.processBatch(events.slice(i, i + 1_000), out);
+      out.flush();
       engine.fireEarly(out);
-      if (out.length > maxValues) maxValues = out.length;
-      out.length = 0;
+      out.flush();
+      if (perBatch > maxValues) maxValues = perBatch;
     }
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   gc?.();
   gc?.();
   const mem = process.memoryUsage();
+  const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+  const heapSpacesMB: Record<string, string> = {};
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_size > 0) {
+      heapSpacesMB[space.space_name] = `${mb(space.space_size)}/${mb(space.space_used_size)}`;
+    }
+  }
   return {
     rssMB: Math.round(mem.rss / 1e5) / 10,
     heapUsedMB: Math.round(mem.heapUsed / 1e5) / 10,
     heapTotalMB: Math.round(mem.heapTotal / 1e5) / 10,
     peakRssMB: Math.round(peakRss / 1e5) / 10,
     maxValuesPerBatch: maxValues,
+    maxValuesPerEmit: maxPerEmit,
+    valuesReceived: received,
+    heapSpacesMB,
     rssBeforeMB: Math.round(rssBefore / 1e5) / 10,
     liveKeys: engine.liveKeys,
     livePanes: engine.livePaneCount,
@@ -118,6 +145,9 @@ export async function run(): Promise<BenchResult[]> {
       heapTotalMB: r.heapTotalMB,
       peakRssMB: r.peakRssMB,
       maxValuesPerBatch: r.maxValuesPerBatch,
+      maxValuesPerEmit: r.maxValuesPerEmit,
+      valuesReceived: r.valuesReceived,
+      heapSpacesMB: r.heapSpacesMB,
       rssBeforeMB: r.rssBeforeMB,
       liveKeys: r.liveKeys,
       livePanes: r.livePanes,

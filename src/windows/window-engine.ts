@@ -1,6 +1,7 @@
 /**
  * The event-time window engine, without any notion of processing time: it takes batches of events
- * and watermark moves, and appends the values they produce to an output array. The RxJS operator
+ * and watermark moves, and pushes the values they produce, in output order, into a sink (an array,
+ * or a ValueChunker that hands them on a few thousand at a time: see value-chunker.ts). The RxJS operator
  * (`windowed-indicators.ts`) owns the clock and calls it. Semantics are documented in docs/windows.md.
  *
  * Layout of the state:
@@ -17,6 +18,7 @@ import type { CxEvent, EventType } from '../events/types.js';
 import type { IndicatorAccumulator } from '../indicators/accumulator.js';
 import type { FiringKind, IndicatorValue, RejectedEvent } from './indicator-value.js';
 import { KeyInterner, type KeyRecord } from './key-interner.js';
+import type { ValueSink } from './value-chunker.js';
 import { WindowMerger, type BlockCache, type Composite } from './window-merger.js';
 import {
   addState,
@@ -142,7 +144,7 @@ export class WindowEngine {
    * final are appended (one per window and key), then the watermark moves and closing windows
    * append their finals.
    */
-  processBatch(events: readonly CxEvent[], out: IndicatorValue[]): void {
+  processBatch(events: readonly CxEvent[], out: ValueSink): void {
     const w0 = this.wm;
     const paneMs = this.paneMs;
     const accumulators = this.accumulators;
@@ -239,7 +241,7 @@ export class WindowEngine {
    * window whose end the watermark reaches, then drops panes no window can be corrected through
    * and evicts idle keys.
    */
-  advanceTo(watermark: number, out: IndicatorValue[]): void {
+  advanceTo(watermark: number, out: ValueSink): void {
     const w0 = this.wm;
     if (!(watermark > w0)) return;
     this.wm = watermark;
@@ -284,7 +286,7 @@ export class WindowEngine {
    * a wallboard shows: the last `size` up to now). Other open windows get their final when the
    * watermark passes them.
    */
-  fireEarly(out: IndicatorValue[]): void {
+  fireEarly(out: ValueSink): void {
     const paneMs = this.paneMs;
     const wm = this.wm;
     for (const key of this.dirtyKeys) {
@@ -307,7 +309,7 @@ export class WindowEngine {
   }
 
   /** End of input: every open window becomes final, all state is released. */
-  flush(out: IndicatorValue[]): void {
+  flush(out: ValueSink): void {
     this.advanceTo(Infinity, out);
     this.dirtyKeys.length = 0;
   }
@@ -373,7 +375,7 @@ export class WindowEngine {
     key: Key,
     kind: FiringKind,
     version: number,
-    out: IndicatorValue[],
+    out: ValueSink,
   ): void {
     const start = k * shape.hop;
     const states = this.merger.naive(key, start, start + shape.size);
@@ -387,7 +389,7 @@ export class WindowEngine {
     kind: FiringKind,
     version: number,
     states: Composite,
-    out: IndicatorValue[],
+    out: ValueSink,
   ): void {
     const start = k * shape.hop;
     const windowStart = start * this.paneMs;
@@ -419,7 +421,7 @@ export class WindowEngine {
   }
 
   /** `late` holds (key, pane index) pairs of events that arrived after some of their windows were final. */
-  private emitCorrections(late: (Key | number)[], w0: number, out: IndicatorValue[]): void {
+  private emitCorrections(late: (Key | number)[], w0: number, out: ValueSink): void {
     const done = new Set<string>();
     const paneMs = this.paneMs;
     for (let i = 0; i < late.length; i += 2) {

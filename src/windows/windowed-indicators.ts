@@ -1,5 +1,6 @@
 /**
- * windowedIndicators — batches of events in, batches of indicator values out.
+ * windowedIndicators — batches of events in, batches of indicator values out (at most
+ * maxValuesPerEmit per array: a batch that closes many windows emits several arrays, in order).
  *
  * The operator takes whole batches (a Kafka batch, a tick's worth) and runs a plain loop over them
  * in WindowEngine: per-event RxJS dispatch would cost more than the aggregation itself.
@@ -22,6 +23,7 @@ import type { PipelineDefinition } from '../config/pipeline-definition.js';
 import type { CxEvent } from '../events/types.js';
 import type { IndicatorAccumulator } from '../indicators/accumulator.js';
 import type { IndicatorValue, RejectedEvent } from './indicator-value.js';
+import { checkChunkLimit, DEFAULT_MAX_VALUES_PER_EMIT, ValueChunker } from './value-chunker.js';
 import { WindowEngine } from './window-engine.js';
 
 export interface WindowedIndicatorsOptions {
@@ -34,6 +36,12 @@ export interface WindowedIndicatorsOptions {
   onRejected?: (rejected: RejectedEvent) => void;
   /** Receives the engine once per subscription (for metrics: counters, live keys). */
   onEngine?: (engine: WindowEngine) => void;
+  /**
+   * Most values in one emitted array (default 4 096). A batch or tick that produces more emits several
+   * arrays, in order, as the engine produces them, so that no large array of values is ever held:
+   * see value-chunker.ts and docs/windows.md (Memory).
+   */
+  maxValuesPerEmit?: number;
 }
 
 export function windowedIndicators(
@@ -43,6 +51,7 @@ export function windowedIndicators(
   const scheduler = options.scheduler ?? asyncScheduler;
   const earlyEvery = pipeline.earlyFiringIntervalMs;
   const idleTimeout = pipeline.idleTimeoutMs;
+  const maxValuesPerEmit = checkChunkLimit(options.maxValuesPerEmit ?? DEFAULT_MAX_VALUES_PER_EMIT);
 
   return (source) =>
     new Observable<IndicatorValue[]>((subscriber) => {
@@ -57,9 +66,9 @@ export function windowedIndicators(
       let watermarkAtLastEvent = -Infinity;
       let stopped = false;
 
-      const emit = (out: IndicatorValue[]): void => {
-        if (out.length > 0) subscriber.next(out);
-      };
+      // One sink per subscription; each engine call is followed by flush(), so a batch's or tick's
+      // values are all emitted before the next one starts.
+      const out = new ValueChunker(maxValuesPerEmit, (chunk) => subscriber.next(chunk));
       const stopTimers = (): void => {
         stopped = true;
         earlyTimer?.unsubscribe();
@@ -84,9 +93,8 @@ export function windowedIndicators(
         earlyTimer = scheduler.schedule(() => {
           earlyTimer = undefined;
           guarded(() => {
-            const out: IndicatorValue[] = [];
             engine.fireEarly(out);
-            emit(out);
+            out.flush();
           });
         }, next - now);
       };
@@ -103,9 +111,8 @@ export function windowedIndicators(
               scheduleIdle(idleTimeout - quietFor);
               return;
             }
-            const out: IndicatorValue[] = [];
             engine.advanceTo(watermarkAtLastEvent + quietFor, out);
-            emit(out);
+            out.flush();
             if (engine.livePaneCount > 0) scheduleIdle(idleTick);
           });
         }, delay);
@@ -115,11 +122,10 @@ export function windowedIndicators(
         next: (batch) =>
           guarded(() => {
             if (batch.length === 0) return;
-            const out: IndicatorValue[] = [];
             engine.processBatch(batch, out);
             lastEventAt = scheduler.now();
             watermarkAtLastEvent = engine.watermark;
-            emit(out);
+            out.flush();
             scheduleEarly();
             if (engine.watermark > -Infinity) scheduleIdle(idleTimeout);
           }),
@@ -130,9 +136,8 @@ export function windowedIndicators(
         complete: () => {
           stopTimers();
           guarded(() => {
-            const out: IndicatorValue[] = [];
             engine.flush(out);
-            emit(out);
+            out.flush();
             subscriber.complete();
           });
         },

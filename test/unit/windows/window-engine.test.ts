@@ -178,3 +178,34 @@ describe('windowedIndicators, property', () => {
     },
   );
 });
+
+describe('windowedIndicators, bounded output', () => {
+  it('emits the same values in the same order as the engine, in arrays of at most maxValuesPerEmit', () => {
+    fc.assert(
+      fc.property(streams, fc.integer({ min: 1, max: 7 }), (g, limit) => {
+        const reference: IndicatorValue[] = [];
+        const engine = new WindowEngine(pipelineFor(g), [countAccumulator(), sumAccumulator()]);
+        for (const batch of g.batches) engine.processBatch(batch, reference);
+        engine.flush(reference);
+
+        const emitted: IndicatorValue[][] = [];
+        from(g.batches as CxEvent[][])
+          .pipe(
+            windowedIndicators({
+              pipeline: pipelineFor(g),
+              accumulators: [countAccumulator(), sumAccumulator()],
+              maxValuesPerEmit: limit,
+            }),
+          )
+          .subscribe((values) => emitted.push(values));
+
+        for (const values of emitted) {
+          expect(values.length).toBeGreaterThan(0);
+          expect(values.length).toBeLessThanOrEqual(limit);
+        }
+        expect(emitted.flat()).toEqual(reference);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

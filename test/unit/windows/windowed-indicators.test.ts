@@ -1,4 +1,4 @@
-import { map, type SchedulerLike, type Subscription } from 'rxjs';
+import { map, take, type SchedulerLike, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { PipelineDefinition } from '../../../src/config/pipeline-definition.js';
@@ -394,5 +394,40 @@ describe('windowedIndicators', () => {
         x: ['final#1 10 queue=q1 [0,10) count=3', 'final#1 10 queue=q1 [0,10) chat=1'],
       });
     });
+  });
+
+  it('splits a batch that closes many windows into arrays of at most maxValuesPerEmit, in order', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const op = compact(testPipeline(), [countAccumulator()], { maxValuesPerEmit: 2 });
+      const keys = ['q1', 'q2', 'q3', 'q4', 'q5'];
+      const source = cold('ab------|', batches({ a: keys.map((q) => ev(1, q)), b: [ev(16)] }));
+      // b moves the watermark to 11: five finals for [0,10), emitted 2 + 2 + 1 in the same frame.
+      expectObservable(source.pipe(op)).toBe('-(xyz)--(w|)', {
+        x: ['final#1 10 queue=q1 [0,10) count=1', 'final#1 10 queue=q2 [0,10) count=1'],
+        y: ['final#1 10 queue=q3 [0,10) count=1', 'final#1 10 queue=q4 [0,10) count=1'],
+        z: ['final#1 10 queue=q5 [0,10) count=1'],
+        w: ['final#1 10 queue=q1 [10,20) count=1'],
+      });
+    });
+  });
+
+  it('stops emitting when the consumer unsubscribes in the middle of a batch', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const op = compact(testPipeline(), [countAccumulator()], { maxValuesPerEmit: 1 });
+      const source = cold('ab|', batches({ a: [ev(1, 'q1'), ev(1, 'q2'), ev(1, 'q3')], b: [ev(16)] }));
+      expectObservable(source.pipe(op, take(1))).toBe('-(x|)', {
+        x: ['final#1 10 queue=q1 [0,10) count=1'],
+      });
+    });
+  });
+
+  it('refuses a maxValuesPerEmit that is not a positive integer', () => {
+    expect(() =>
+      windowedIndicators({
+        pipeline: testPipeline(),
+        accumulators: [countAccumulator()],
+        maxValuesPerEmit: 0,
+      }),
+    ).toThrow(/maxValuesPerEmit/);
   });
 });
