@@ -26,6 +26,9 @@ const scenario = parseScenario(
     name: 'e2e',
     incidents: [
       { kind: 'understaffing', queues: ['billing/voice'], awayFraction: 0.9, from: '10s', to: '2h' },
+      // The store goes quiet after five simulated minutes (5 s here): its tile must turn stale even
+      // though its live gauges keep ticking.
+      { kind: 'silent-feed', queue: 'store/store', from: '5m', to: '2h' },
     ],
   },
   'e2e-scenario',
@@ -117,6 +120,23 @@ describe('wallboard', () => {
     // Gauges fire every second of processing time; the tile must show one within 2 s.
     await page.waitForFunction(updatedAfter(BILLING_VOICE, before), undefined, { timeout: 2_000 });
     await expect.poll(textOf(`${BILLING_TILE} .headline-value`), { timeout: 5_000 }).toMatch(/%$/);
+  });
+
+  it('marks a tile stale when its events stop, however often its gauges tick', async () => {
+    const board = await context.newPage();
+    try {
+      await board.goto(`http://127.0.0.1:${port}/?board=contact-center&staleAfter=3&token=${OPERATOR_TOKEN}`);
+      const store = '.tile[data-key="channel=store,queue=store/store"]';
+      const billing = `.tile[data-key="${BILLING_VOICE}"]`;
+      await board.locator(store).waitFor({ timeout: 20_000 });
+      await expect
+        .poll(() => board.locator(store).getAttribute('class'), { timeout: 30_000 })
+        .toMatch(/\bstale\b/);
+      expect(await board.locator(`${store} .fresh`).textContent()).toMatch(/^stale · /);
+      expect(await board.locator(billing).getAttribute('class')).not.toMatch(/\bstale\b/);
+    } finally {
+      await board.close();
+    }
   });
 
   it('turns the understaffed queue red', async () => {

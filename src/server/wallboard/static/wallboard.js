@@ -114,7 +114,14 @@ function applyValue(v, receivedAt) {
   const name = v.key[board.dims[0]];
   if (name === undefined || name === '-') return;
   const tile = tileFor(v);
-  tile.updatedAt = Math.max(tile.updatedAt, receivedAt);
+  // Freshness means "new events arrived for this key". Early firings are sent only for keys that got
+  // events since the last firing, so they say exactly that; live gauges tick every second and finals
+  // close windows whether or not events still come, so neither counts (finals only stand in while a
+  // pipeline sends no early firings at all).
+  if (v.window !== 'live' && (v.kind === 'early' || !tile.sawEarly)) {
+    tile.updatedAt = Math.max(tile.updatedAt, receivedAt);
+  }
+  if (v.kind === 'early' && v.window !== 'live') tile.sawEarly = true;
   state.dirty.add(tile.keyId);
   const id = seriesId(v);
   const current = state.values.get(id);
@@ -150,7 +157,7 @@ function addSparkPoint(tile, t, value) {
 function tileFor(v) {
   let tile = state.tiles.get(v.keyId);
   if (!tile) {
-    tile = { keyId: v.keyId, key: v.key, spark: [], updatedAt: 0, el: null };
+    tile = { keyId: v.keyId, key: v.key, spark: [], updatedAt: 0, sawEarly: false, el: null };
     state.tiles.set(v.keyId, tile);
   }
   return tile;
