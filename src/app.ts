@@ -70,7 +70,12 @@ export interface CxPulseApp {
 
 export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
   const { config, pipelines, source, deadLetters, history } = options;
-  const server = Fastify({ logger: options.logger ?? false });
+  const server = Fastify({
+    logger: options.logger ?? false,
+    // Unknown fields in a request body are an error the client should hear about, not silently
+    // dropped (fastify's default strips them).
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   const logWriteError = (what: string) => (error: unknown) =>
     server.log.error({ err: error }, `cannot store ${what} in ClickHouse`);
   const latest = new LatestValues();

@@ -31,6 +31,38 @@ export interface Alert {
   acknowledgedBy?: string;
 }
 
+/** A silence: alerts whose labels match every matcher are kept and shown but not notified. */
+export interface SilenceView {
+  id: string;
+  matchers: Array<{ name: string; value: string }>;
+  /** Epoch ms. */
+  until: number;
+  createdBy: string;
+  createdAt: number;
+  comment?: string;
+}
+
+/** Optional part of the port: stores that can silence (the alert engine's does). */
+export interface SilenceStore {
+  silence(
+    matchers: Array<{ name: string; value: string }>,
+    until: number,
+    by: string,
+    comment?: string,
+  ): SilenceView;
+  silences(): SilenceView[];
+  expireSilence(id: string): boolean;
+}
+
+export function canSilence(store: AlertStore): store is AlertStore & SilenceStore {
+  const s = store as Partial<SilenceStore>;
+  return (
+    typeof s.silence === 'function' &&
+    typeof s.silences === 'function' &&
+    typeof s.expireSilence === 'function'
+  );
+}
+
 export interface AlertStore {
   /** Firing alerts first, then recently resolved ones, newest first within each. */
   list(): Alert[];

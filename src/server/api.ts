@@ -4,12 +4,15 @@
  *   GET  /api/indicators          ?pipeline=&indicator=&window=&<dimension>=… (repeatable or comma-separated)
  *   GET  /api/alerts              firing and recently resolved alerts
  *   POST /api/alerts/:id/ack      operator role
+ *   GET  /api/silences            silences in force
+ *   POST /api/silences            operator role: { matchers: [{ name, value }], minutes, comment? }
+ *   DELETE /api/silences/:id      operator role
  *
  * Every route needs a token (viewer or operator) when tokens are configured; see auth.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LatestValues } from '../sinks/memory/latest-values.js';
-import type { AlertStore } from './alert-store.js';
+import { canSilence, type AlertStore } from './alert-store.js';
 import { mayAct, type Authenticator, type Principal, type Role } from './auth.js';
 import { toWireValue } from './indicator-view.js';
 import type { TargetResolver } from './target-status.js';
@@ -208,6 +211,125 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
       const alert = alerts.acknowledge(id, request.principal!.name);
       if (!alert) return reply.code(404).send({ code: 'not-found', message: `no alert ${id}` });
       return { alert };
+    },
+  );
+
+  const silenceSchema = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      matchers: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { name: { type: 'string' }, value: { type: 'string' } },
+          required: ['name', 'value'],
+        },
+      },
+      until: { type: 'number' },
+      createdBy: { type: 'string' },
+      createdAt: { type: 'number' },
+      comment: { type: 'string' },
+    },
+    required: ['id', 'matchers', 'until', 'createdBy', 'createdAt'],
+  } as const;
+  const notSupported = (reply: import('fastify').FastifyReply) =>
+    reply.code(501).send({ code: 'not-supported', message: 'this alert store cannot silence' });
+
+  app.get(
+    '/api/silences',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { silences: { type: 'array', items: silenceSchema } },
+            required: ['silences'],
+          },
+          401: errorSchema,
+          501: errorSchema,
+        },
+      },
+    },
+    async (_request, reply) => (canSilence(alerts) ? { silences: alerts.silences() } : notSupported(reply)),
+  );
+
+  app.post(
+    '/api/silences',
+    {
+      preHandler: require('operator'),
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['matchers', 'minutes'],
+          properties: {
+            // Exact label matches only: a regex from a client would be a ReDoS door on every alert.
+            matchers: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 20,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'value'],
+                properties: {
+                  name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 100 },
+                  value: { type: 'string', maxLength: 500 },
+                },
+              },
+            },
+            minutes: { type: 'number', exclusiveMinimum: 0, maximum: 43200 },
+            comment: { type: 'string', maxLength: 1000 },
+          },
+        },
+        response: {
+          201: { type: 'object', properties: { silence: silenceSchema }, required: ['silence'] },
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          501: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!canSilence(alerts)) return notSupported(reply);
+      const body = request.body as {
+        matchers: Array<{ name: string; value: string }>;
+        minutes: number;
+        comment?: string;
+      };
+      const until = Date.now() + body.minutes * 60_000;
+      const silence = alerts.silence(body.matchers, until, request.principal!.name, body.comment);
+      return reply.code(201).send({ silence });
+    },
+  );
+
+  app.delete(
+    '/api/silences/:id',
+    {
+      preHandler: require('operator'),
+      schema: {
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+          required: ['id'],
+        },
+        response: {
+          204: { type: 'null' },
+          401: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+          501: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!canSilence(alerts)) return notSupported(reply);
+      const { id } = request.params as { id: string };
+      if (!alerts.expireSilence(id))
+        return reply.code(404).send({ code: 'not-found', message: `no silence ${id}` });
+      return reply.code(204).send();
     },
   );
 }

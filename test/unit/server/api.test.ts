@@ -118,3 +118,81 @@ describe('API auth', () => {
     expect(response.json().alert.acknowledgedBy).toBe('anonymous');
   });
 });
+
+describe('silences', () => {
+  it('lets an operator silence by labels for a while and end it, and refuses a viewer', async () => {
+    const { MemoryAlertStore } = await import('../../../src/alerts/alert-store.js');
+    const Fastify = (await import('fastify')).default;
+    const { registerLiveServer } = await import('../../../src/server/live-server.js');
+    const { DEFAULT_CONFIG } = await import('../../../src/config/app-config.js');
+    const { LatestValues } = await import('../../../src/sinks/memory/latest-values.js');
+    const { Subject } = await import('rxjs');
+    const config = structuredClone(DEFAULT_CONFIG);
+    config.auth.tokens = ['operator:olga:op-token', 'viewer:vic:view-token'];
+    const server = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+    const store = new MemoryAlertStore();
+    await registerLiveServer(server, {
+      config,
+      pipelines: [],
+      latest: new LatestValues(),
+      values$: new Subject(),
+      alerts: store,
+    });
+    await server.ready();
+    try {
+      const as = (token: string) => ({ authorization: `Bearer ${token}` });
+      const body = {
+        matchers: [{ name: 'queue', value: 'billing/voice' }],
+        minutes: 30,
+        comment: 'training',
+      };
+      const refused = await server.inject({
+        method: 'POST',
+        url: '/api/silences',
+        headers: as('view-token'),
+        payload: body,
+      });
+      expect(refused.statusCode).toBe(403);
+      const bad = await server.inject({
+        method: 'POST',
+        url: '/api/silences',
+        headers: as('op-token'),
+        payload: { matchers: [{ name: 'queue', value: 'x', isRegex: true }], minutes: 5 },
+      });
+      expect(bad.statusCode).toBe(400);
+      const created = await server.inject({
+        method: 'POST',
+        url: '/api/silences',
+        headers: as('op-token'),
+        payload: body,
+      });
+      expect(created.statusCode).toBe(201);
+      const silence = created.json().silence;
+      expect(silence).toMatchObject({ matchers: body.matchers, createdBy: 'olga', comment: 'training' });
+      expect(silence.until).toBeGreaterThan(Date.now() + 29 * 60_000);
+      expect(store.silences().map((s) => s.id)).toEqual([silence.id]);
+      const listed = await server.inject({ url: '/api/silences', headers: as('view-token') });
+      expect(listed.json().silences).toHaveLength(1);
+      const ended = await server.inject({
+        method: 'DELETE',
+        url: `/api/silences/${silence.id}`,
+        headers: as('op-token'),
+      });
+      expect(ended.statusCode).toBe(204);
+      expect(store.silences()).toEqual([]);
+      const again = await server.inject({
+        method: 'DELETE',
+        url: `/api/silences/${silence.id}`,
+        headers: as('op-token'),
+      });
+      expect(again.statusCode).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 501 when the alert store cannot silence', async () => {
+    const { server } = await open();
+    expect((await server.inject('/api/silences')).statusCode).toBe(501);
+  });
+});
