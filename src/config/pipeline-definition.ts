@@ -127,6 +127,8 @@ export interface ThresholdAlertRule extends AlertRuleCommon {
   condition: { kind: 'above' | 'below'; value: number } | { kind: 'target' };
   /** Resolve threshold (default: the firing threshold); `warn` = the target's warn level. */
   resolveAt?: number | 'warn';
+  /** Windows with fewer observations (denominator, else samples) are skipped: no verdict at all. */
+  minSamples?: number;
 }
 
 export interface AnomalyAlertRule extends AlertRuleCommon {
@@ -142,6 +144,8 @@ export interface AnomalyAlertRule extends AlertRuleCommon {
    * series that is almost always 0 have a zero-width band, and every blip would page someone.
    */
   minDeviation?: number;
+  /** Windows with fewer observations (denominator, else samples) are neither judged nor learned from. */
+  minSamples?: number;
 }
 
 export interface SilenceAlertRule extends AlertRuleCommon {

@@ -68,6 +68,7 @@ interface AlertRuleYaml {
   detector?: string;
   threshold?: number;
   minDeviation?: number;
+  minSamples?: number;
   scope?: 'pipeline' | 'key';
   factor?: number;
   minSilence?: string;
@@ -87,8 +88,8 @@ interface AlertRuleYaml {
 const COMMON_ALERT_FIELDS = ['name', 'type', 'severity', 'for', 'resolve', 'groupBy', 'summary'];
 /** Fields each rule type takes besides the common ones; any other is an error naming the type. */
 const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
-  threshold: ['indicator', 'window', 'above', 'below', 'breach'],
-  anomaly: ['indicator', 'window', 'detector', 'threshold', 'minDeviation'],
+  threshold: ['indicator', 'window', 'above', 'below', 'breach', 'minSamples'],
+  anomaly: ['indicator', 'window', 'detector', 'threshold', 'minDeviation', 'minSamples'],
   silence: ['scope', 'factor', 'minSilence', 'checkEvery'],
   'erlang-c': [
     'window',
@@ -513,6 +514,7 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
               ? { kind: 'below', value: rule.below }
               : { kind: 'target' },
         ...(typeof at === 'number' || at === 'warn' ? { resolveAt: at } : {}),
+        ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     }
     case 'anomaly':
@@ -524,6 +526,7 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         detector: rule.detector ?? 'ensemble',
         ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}),
         ...(rule.minDeviation !== undefined ? { minDeviation: rule.minDeviation } : {}),
+        ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     case 'silence':
       return {

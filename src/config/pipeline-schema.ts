@@ -256,6 +256,12 @@ export const PIPELINE_SCHEMA = {
         },
         detector: { type: 'string', enum: [...DETECTOR_NAMES], default: 'ensemble' },
         threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        minSamples: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'threshold, anomaly: skip a window whose denominator (or sample count) is below this; a 5 % failure rate over 12 attempts is no evidence (default: none).',
+        },
         minDeviation: {
           type: 'number',
           minimum: 0,

@@ -3,14 +3,21 @@
  * service level and ASA over the next `horizon` and fire before the measured service level breaches,
  * with the number of extra agents needed (src/alerts/erlang-c.ts).
  *
- *   λ      = contacts_offered / window size            (final value of the rule's window)
- *   λ_pred = max(λ, λ + slope · horizon) with `trend`, the slope from the previous final window:
- *            a rising rate is extrapolated, a falling one is not trusted to help
+ *   λ      = contacts_offered / covered span of the window (the window size, except in the first
+ *            windows after the rule started, which hold less than a window of data)
+ *   λ_pred = max(λ, λ + slope · horizon) with `trend`, the slope against the window that ended one
+ *            window size earlier (no overlap): a rising rate is extrapolated, a falling one is not
+ *            trusted to help
  *   AHT    = aht_seconds of the same window (the last known one when the window had none)
- *   N      = round(agents_available + λ · AHT)           agents logged in: the idle ones (the live
- *            gauge) plus the busy ones, which by Little's law number λ·AHT in steady state
+ *   N      = round(mean idle + λ · AHT)   agents logged in: the idle ones (the live agents_available
+ *            gauge, averaged over the same window) plus the busy ones, which by Little's law
+ *            number λ·AHT on average over that window
  *   SL, ASA = Erlang C at (λ_pred, AHT, N); `bad` when SL < target
  *   extra  = agentsNeeded(λ_pred, AHT, answerWithin, target) − N
+ *
+ * Little's law holds for averages: mixing the window's mean λ·AHT with one instant of the idle
+ * gauge undercounts agents whenever that instant happens to have nobody idle, which at the usual
+ * square-root staffing is about half the time (Erlang C's own probability of waiting).
  *
  * Target and answer-within default to the pipeline's service_level indicator: its breach target for
  * the key, and its `thresholdsByQueue[queue]` or `serviceLevelThresholdMs` parameter.
@@ -34,13 +41,21 @@ const MAX_PENDING_WINDOWS = 4;
 interface KeyState {
   pending: Map<number, { offered?: number; aht?: number | null }>;
   lastAht?: number;
-  previous?: { windowEnd: number; rate: number };
+  /** Arrival rate per final window end, the last `size / hop + 1` of them (for the trend). */
+  rates: Map<number, number>;
+  /** Latest sample of the idle-agents gauge. */
   agents?: number;
+  /** Idle-agents gauge samples summed per hop-long bucket (index = floor(ts / hop)). */
+  agentBuckets: Map<number, { sum: number; n: number }>;
 }
 
 export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule): RuleEvaluator {
   const windowDef = pipeline.windows.find((w) => w.name === rule.window);
-  const windowSeconds = (windowDef?.sizeMs ?? 60_000) / 1000;
+  const sizeMs = windowDef?.sizeMs ?? 60_000;
+  const hopMs = windowDef?.hopMs ?? sizeMs;
+  const windowsPerSize = Math.max(1, Math.round(sizeMs / hopMs));
+  /** Where the data began: a window ending before `start + size` holds less than its size. */
+  let start: number | undefined;
   const slDef = pipeline.indicators.find((d) => d.name === (rule.serviceLevel ?? 'service_level'));
   const keys = new Map<string, KeyState>();
   const guard = new WindowEndGuard();
@@ -49,7 +64,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
     let state = keys.get(keyId);
     if (!state) {
       if (keys.size >= pipeline.maxKeys) return undefined;
-      state = { pending: new Map() };
+      state = { pending: new Map(), rates: new Map(), agentBuckets: new Map() };
       keys.set(keyId, state);
     }
     return state;
@@ -82,7 +97,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         if (v.indicator === rule.agents) {
           if (v.value !== null && Number.isFinite(v.value)) {
             const state = stateOf(v.keyId);
-            if (state) state.agents = v.value;
+            if (state) addAgentSample(state, v.windowEnd, v.value);
           }
           continue;
         }
@@ -111,33 +126,75 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         for (const end of state.pending.keys()) if (end <= windowEnd) state.pending.delete(end);
         if (!guard.isNew(keyId, windowEnd)) continue;
         if (typeof entry.aht === 'number' && entry.aht > 0) state.lastAht = entry.aht;
-        const rate = entry.offered! / windowSeconds;
-        const previous = state.previous;
-        state.previous = { windowEnd, rate };
+        // The first final of the rule ends one hop after the data began (to the hop).
+        start ??= windowEnd - hopMs;
+        const coveredMs = Math.min(sizeMs, Math.max(hopMs, windowEnd - start));
+        const rate = entry.offered! / (coveredMs / 1000);
+        const previous = rateBefore(state, windowEnd);
+        state.rates.set(windowEnd, rate);
+        for (const end of state.rates.keys()) if (end < windowEnd - sizeMs) state.rates.delete(end);
         const aht = state.lastAht;
-        if (aht === undefined || state.agents === undefined) continue;
-        const verdict = predict(key, keyId, windowEnd, rate, previous, aht, state.agents);
+        const idle = meanIdle(state, windowEnd);
+        if (aht === undefined || idle === undefined) continue;
+        const verdict = predict(key, keyId, windowEnd, rate, previous, aht, idle);
         if (verdict) out.push(verdict);
       }
       return out;
     },
   };
 
+  function addAgentSample(state: KeyState, ts: number, idle: number): void {
+    state.agents = idle;
+    const index = Math.floor(ts / hopMs);
+    const bucket = state.agentBuckets.get(index);
+    if (bucket) {
+      bucket.sum += idle;
+      bucket.n++;
+    } else {
+      state.agentBuckets.set(index, { sum: idle, n: 1 });
+      // Keep one window of buckets and one spare hop: finals arrive after the lateness.
+      for (const i of state.agentBuckets.keys())
+        if (i < index - windowsPerSize - 1) state.agentBuckets.delete(i);
+    }
+  }
+
+  /** Mean of the idle gauge over [windowEnd − size, windowEnd); the latest sample when none fell in it. */
+  function meanIdle(state: KeyState, windowEnd: number): number | undefined {
+    const last = Math.floor(windowEnd / hopMs) - 1;
+    let sum = 0;
+    let n = 0;
+    for (let i = last - windowsPerSize + 1; i <= last; i++) {
+      const bucket = state.agentBuckets.get(i);
+      if (bucket) {
+        sum += bucket.sum;
+        n += bucket.n;
+      }
+    }
+    return n > 0 ? sum / n : state.agents;
+  }
+
+  /** The rate of the window that ended one window size before `windowEnd` (no shared data), if known. */
+  function rateBefore(state: KeyState, windowEnd: number): { windowEnd: number; rate: number } | undefined {
+    const end = windowEnd - sizeMs;
+    const rate = state.rates.get(end);
+    return rate === undefined ? undefined : { windowEnd: end, rate };
+  }
+
   function predict(
     key: Readonly<Record<string, string>>,
     keyId: string,
     windowEnd: number,
     rate: number,
-    previous: KeyState['previous'],
+    previous: { windowEnd: number; rate: number } | undefined,
     aht: number,
-    available: number,
+    idle: number,
   ): RuleVerdict | undefined {
     let predictedRate = rate;
     if (rule.trend && previous && windowEnd > previous.windowEnd) {
       const slopePerMs = (rate - previous.rate) / (windowEnd - previous.windowEnd);
       predictedRate = Math.max(rate, rate + slopePerMs * rule.horizonMs);
     }
-    const agents = Math.max(1, Math.round(available + rate * aht));
+    const agents = Math.max(1, Math.round(idle + rate * aht));
     const target = targetFor(key);
     const withinMs = answerWithinFor(key);
     const input = { arrivalRatePerSecond: predictedRate, ahtSeconds: aht, agents };

@@ -89,19 +89,30 @@ export class WindowEndGuard {
   }
 }
 
+/** Observations behind a value: a ratio's denominator, else the sample count; undefined when neither is known. */
+export function observationsOf(v: IndicatorValue): number | undefined {
+  return v.denominator ?? v.samples;
+}
+
 /**
  * The values a single-indicator rule judges: final, numeric values of its pipeline, indicator and
- * window, each window once per key (a replayed or corrected window does not count twice).
+ * window, each window once per key (a replayed or corrected window does not count twice). With
+ * `minSamples`, a window resting on fewer observations is skipped (no verdict): two failures in
+ * twelve attempts are 17 %, and say nothing. A value that carries no count is never skipped.
  */
 export function* newFinalValues(
   values: readonly IndicatorValue[],
   pipeline: string,
-  rule: { indicator: string; window: string },
+  rule: { indicator: string; window: string; minSamples?: number },
   guard: WindowEndGuard,
 ): Generator<IndicatorValue & { value: number }> {
   for (const v of values) {
     if (v.pipeline !== pipeline || v.indicator !== rule.indicator || v.window !== rule.window) continue;
     if (v.kind !== 'final' || v.value === null || !Number.isFinite(v.value)) continue;
+    if (rule.minSamples !== undefined) {
+      const n = observationsOf(v);
+      if (n !== undefined && n < rule.minSamples) continue;
+    }
     if (!guard.isNew(v.keyId, v.windowEnd)) continue;
     yield v as IndicatorValue & { value: number };
   }

@@ -100,6 +100,25 @@ describe('alertEngine: threshold rules', () => {
     severity: critical
 `;
 
+  it('gives no verdict on a window resting on fewer observations than minSamples', () => {
+    const p = pipeline(`  - name: sl-breach
+    type: threshold
+    indicator: service_level
+    window: 1m
+    breach: target
+    minSamples: 20
+`);
+    const at = (i: number, denominator: number) => ({
+      ...value('service_level', 0.1, T0 + i * 60_000),
+      numerator: Math.round(denominator * 0.1),
+      denominator,
+    });
+    // Three awful windows, each from 5 answers: no evidence, no alert.
+    expect(runEngine([[at(1, 5)], [at(2, 5)], [at(3, 5)]], { pipelines: [p] })).toEqual([]);
+    // The same level from 50 answers is.
+    expect(runEngine([[at(4, 50)]], { pipelines: [p] }).map((t) => t.change)).toEqual(['firing']);
+  });
+
   it('goes pending at the first bad final window and fires at the third, not before', () => {
     const p = pipeline(rules);
     const sl = [0.9, 0.6, 0.65, 0.5, 0.5];
@@ -492,6 +511,11 @@ describe('alertEngine: silence rules', () => {
 });
 
 describe('alertEngine: Erlang C prediction rules', () => {
+  /** A final 16 minutes before the first one below, without agents (and not one window size before it, which would make a trend): marks where the data began. */
+  const warmUp = (): IndicatorValue[] => [
+    value('contacts_offered', 0, T0 - 15 * 60_000, { window: '15m/1m' }),
+    value('aht_seconds', 240, T0 - 15 * 60_000, { window: '15m/1m' }),
+  ];
   it('alerts before the breach when the arrival rate climbs, with the number of extra agents needed', () => {
     const p = pipeline(`  - name: staffing-forecast
     type: erlang-c
@@ -502,9 +526,12 @@ describe('alertEngine: Erlang C prediction rules', () => {
     const AGENTS = 20;
     // Arrivals per 15 min window climb by 1 each minute (offered load 10.9 → 13.9 erlangs over 12
     // minutes); busy agents follow λ·AHT, the rest of the 20 are idle.
-    const batches: IndicatorValue[][] = [];
+    // A first window without agents: the rule has seen data since 15 minutes before T0, so the
+    // windows below are full ones (no cold-start scaling of the rate).
+    const batches: IndicatorValue[][] = [warmUp()];
     const offeredAt = (i: number) => 40 + i;
-    for (let i = 1; i <= 12; i++) {
+    // The trend compares windows one size (15 min) apart: no projection before the 16th.
+    for (let i = 1; i <= 30; i++) {
       const end = T0 + i * 60_000;
       const rate = offeredAt(i) / 900;
       const idle = Math.max(0, Math.round(AGENTS - rate * AHT));
@@ -520,7 +547,11 @@ describe('alertEngine: Erlang C prediction rules', () => {
     const i = alert.startsAt / 60_000;
     const rate = offeredAt(i) / 900;
     const predicted = rate + (1 / 900 / 60_000) * 900_000;
-    const agents = Math.round(Math.round(AGENTS - rate * AHT) + rate * AHT);
+    // Idle agents averaged over the window: the gauge samples of the 15 minutes before its end.
+    const idleAt = (j: number) => Math.max(0, Math.round(AGENTS - (offeredAt(j) / 900) * AHT));
+    const inWindow = Array.from({ length: 15 }, (_, k) => i - 15 + k).filter((j) => j >= 1);
+    const meanIdle = inWindow.reduce((sum, j) => sum + idleAt(j), 0) / inWindow.length;
+    const agents = Math.round(meanIdle + rate * AHT);
     // Before the breach: at the current rate the staffing still meets the 70 % target...
     expect(serviceLevel({ arrivalRatePerSecond: rate, ahtSeconds: AHT, agents }, 20)).toBeGreaterThanOrEqual(
       0.7,
@@ -540,6 +571,35 @@ describe('alertEngine: Erlang C prediction rules', () => {
     expect(alert.labels.indicator).toBe('service_level');
   });
 
+  it('averages idle agents over the window (bug: one busy instant with nobody idle predicted a breach)', () => {
+    const p = pipeline(`  - name: staffing-forecast
+    type: erlang-c
+    window: 15m/1m
+`);
+    // 0.05/s × 200 s = 10 erlangs busy; 8 agents idle on most samples, none on the last one.
+    const batches: IndicatorValue[][] = [warmUp()];
+    for (let i = 1; i <= 3; i++) {
+      const end = T0 + i * 60_000;
+      const gauge: IndicatorValue[] = [];
+      for (let s = 50; s >= 0; s -= 10) {
+        gauge.push(
+          value('agents_available', s === 0 ? 0 : 8, end - s * 1000, { window: 'live', kind: 'early' }),
+        );
+      }
+      batches.push(gauge, [
+        value('contacts_offered', 45, end, { window: '15m/1m' }),
+        value('aht_seconds', 200, end, { window: '15m/1m' }),
+      ]);
+    }
+    expect(runEngine(batches, { pipelines: [p] })).toEqual([]);
+    // The window's mean (8 idle on 15 of 18 samples) plus the 10 busy: still comfortably staffed.
+    expect(serviceLevel({ arrivalRatePerSecond: 0.05, ahtSeconds: 200, agents: 17 }, 20)).toBeGreaterThan(
+      0.7,
+    );
+    // What the instant said: 10 agents for 10 erlangs, no service at all.
+    expect(serviceLevel({ arrivalRatePerSecond: 0.05, ahtSeconds: 200, agents: 10 }, 20)).toBe(0);
+  });
+
   it('stays quiet at a steady rate the staff can handle, and waits for agents before judging', () => {
     const p = pipeline(`  - name: staffing-forecast
     type: erlang-c
@@ -553,7 +613,9 @@ describe('alertEngine: Erlang C prediction rules', () => {
       value('aht_seconds', 240, T0 + i * 60_000, { window: '15m/1m' }),
     ];
     // 0.5/s × 240 s = 120 erlangs busy + 8 idle = 128 agents: SL ≫ 70 %.
-    const quiet = runEngine([steady(1, true), steady(2, true), steady(3, true)], { pipelines: [p] });
+    const quiet = runEngine([warmUp(), steady(1, true), steady(2, true), steady(3, true)], {
+      pipelines: [p],
+    });
     expect(quiet).toEqual([]);
     // With no agents value the rule cannot judge, and does not guess.
     expect(runEngine([steady(1, false), steady(2, false)], { pipelines: [p] })).toEqual([]);

@@ -36,7 +36,15 @@ describe('alerts: in pipeline YAML', () => {
       serviceLevel: 'service_level',
       trend: true,
     });
-    expect(byName.get('digital-journeys')!.alerts!.map((r) => r.type)).toEqual(['threshold', 'anomaly']);
+    expect(byName.get('digital-journeys')!.alerts!.map((r) => r.type)).toEqual([
+      'threshold',
+      'anomaly',
+      'anomaly',
+    ]);
+    expect(byName.get('digital-journeys')!.alerts![0]).toMatchObject({ window: '5m/10s', minSamples: 100 });
+    expect(byName.get('voice-of-customer')!.alerts!.map((r) => `${r.name}:${r.type}`)).toEqual([
+      'negative-feedback:threshold',
+    ]);
     expect(byName.get('journey-outcomes')!.alerts).toBeUndefined();
   });
 
