@@ -27,6 +27,8 @@ function tool(binary: string, debianPackage: string): string | undefined {
   const path = `/usr/bin/${binary}`;
   if (existsSync(path)) return path;
   if (process.getuid?.() === 0) {
+    // A fresh machine has no package lists yet: without the update the install finds nothing.
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore', timeout: 300_000 });
     spawnSync('apt-get', ['install', '-y', debianPackage], { stdio: 'ignore', timeout: 300_000 });
   }
   return existsSync(path) ? path : undefined;
@@ -181,7 +183,8 @@ describe('deploy/', () => {
     const job = config.scrape_configs.find((j) => j.job_name === 'cxpulse')!;
     expect(job.metrics_path ?? '/metrics').toBe('/metrics');
     expect(job.static_configs[0]!.targets).toEqual(['cxpulse:8080']);
-  });
+    // On a fresh machine the first run installs Debian's prometheus package for promtool.
+  }, 600_000);
   it.runIf(existsSync('/usr/bin/amtool'))('alertmanager.yml passes amtool', () => {
     const out = execFileSync('/usr/bin/amtool', ['check-config', 'deploy/alertmanager.yml'], {
       encoding: 'utf8',
