@@ -33,6 +33,8 @@ import { ingest } from './sources/ingest.js';
 import type { EventSource } from './sources/source-port.js';
 import type { IndicatorValue, RejectedEvent } from './windows/indicator-value.js';
 import { pipelineIndicators } from './windows/pipeline-indicators.js';
+import type { WindowEngine } from './windows/window-engine.js';
+import { CommitGate } from './sources/commit-gate.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -80,16 +82,19 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     server.log.error({ err: error }, `cannot store ${what} in ClickHouse`);
   const latest = new LatestValues();
   let subscriptions: Subscription[] = [];
+  let ingestSubscription: Subscription | undefined;
   let started = false;
 
   const events$ = new Subject<CxEvent[]>();
   const rejected: RejectedEvent[] = [];
+  const engines: Array<WindowEngine | undefined> = pipelines.map(() => undefined);
   const values$ = merge(
-    ...pipelines.map((pipeline) =>
+    ...pipelines.map((pipeline, index) =>
       events$.pipe(
         pipelineIndicators(pipeline, {
           ...(options.scheduler ? { scheduler: options.scheduler } : {}),
           onRejected: (r) => rejected.push(r),
+          onEngine: (engine) => (engines[index] = engine),
         }),
       ),
     ),
@@ -110,6 +115,36 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
   });
   const alertTransitions$ = values$.pipe(alerting.operator, share());
   const alerts = options.alerts ?? alerting.store;
+
+  // With a store, offsets wait for the stored finals of every window a batch fed (commit-gate.ts).
+  const gate = history
+    ? new CommitGate(
+        pipelines.map((p) => ({
+          name: p.name,
+          windows: p.windows,
+          ...(p.source.eventTypes ? { eventTypes: p.source.eventTypes } : {}),
+        })),
+      )
+    : undefined;
+  const valueWrites = new Set<Promise<void>>();
+  /**
+   * Once every value written so far is stored, the watermarks seen now are safe to commit behind.
+   * Deferred to a microtask: an engine emits one watermark's finals in several arrays, synchronously,
+   * and the snapshot must come after the last of them was handed to the store.
+   */
+  let advanceQueued = false;
+  const advanceGate = (): void => {
+    if (!gate || advanceQueued) return;
+    advanceQueued = true;
+    queueMicrotask(() => {
+      advanceQueued = false;
+      const watermarks = engines.map((e) => e?.watermark ?? -Infinity);
+      void Promise.all([...valueWrites]).then(
+        () => gate.advance(watermarks),
+        () => {},
+      );
+    });
+  };
   await registerLiveServer(server, { config, pipelines, latest, values$, alerts });
 
   return {
@@ -125,7 +160,16 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
         values$.subscribe((values) => {
           latest.update(values);
           publish('pipeline.values', { pipeline: values[0]?.pipeline ?? '', values: values.length });
-          history?.writeValues(values).catch(logWriteError('indicator values'));
+          if (history) {
+            const write = history.writeValues(values);
+            valueWrites.add(write);
+            write.then(
+              () => valueWrites.delete(write),
+              // A failed write stays in the set: nothing after it is committed until a restart.
+              logWriteError('indicator values'),
+            );
+            advanceGate();
+          }
         }),
         ...(history
           ? [
@@ -134,39 +178,49 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
               }),
             ]
           : []),
-        source.batches$
-          .pipe(
-            ingest({ sourceName: options.sourceName, limits: config.events, deadLetters }),
-            // The pipelines run synchronously inside next(): when it returns, every window holds the
-            // batch's events. Events no window could take become dead letters before the ack.
-            concatMap(async (batch) => {
-              events$.next(batch.events);
-              // Started before awaiting anything, so storing overlaps with the next batches; acks may
-              // then come out of order, which the source's offset tracker allows for.
-              const stored = history ? history.writeEvents(batch.events) : Promise.resolve();
-              if (rejected.length > 0) {
-                const letters = rejected.splice(0).map(toDeadLetter);
-                countRejected(letters);
-                await deadLetters.publish(letters);
-              }
-              stored.then(
-                () => batch.ack(),
-                // Not acknowledged: its offsets stay uncommitted and the batch is read again after a restart.
-                logWriteError('events'),
-              );
-            }),
-          )
-          .subscribe({
-            error: (error: unknown) => server.log.error({ err: error }, 'event stream failed'),
-          }),
       ];
+      ingestSubscription = source.batches$
+        .pipe(
+          ingest({ sourceName: options.sourceName, limits: config.events, deadLetters }),
+          // The pipelines run synchronously inside next(): when it returns, every window holds the
+          // batch's events. Events no window could take become dead letters before the ack.
+          concatMap(async (batch) => {
+            events$.next(batch.events);
+            // Started before awaiting anything, so storing overlaps with the next batches; acks may
+            // then come out of order, which the source's offset tracker allows for.
+            const stored = history ? history.writeEvents(batch.events) : Promise.resolve();
+            if (rejected.length > 0) {
+              const letters = rejected.splice(0).map(toDeadLetter);
+              countRejected(letters);
+              await deadLetters.publish(letters);
+            }
+            const events = batch.events;
+            stored.then(
+              () => {
+                if (!gate) return batch.ack();
+                batch.release();
+                gate.hold(events, batch.ack);
+                advanceGate();
+              },
+              // Not acknowledged: its offsets stay uncommitted and the batch is read again after a restart.
+              logWriteError('events'),
+            );
+          }),
+        )
+        .subscribe({
+          error: (error: unknown) => server.log.error({ err: error }, 'event stream failed'),
+        });
       await source.start();
       started = true;
     },
     async stop() {
       started = false;
-      await source.stop();
+      // No more batches; flush every open window as final, store it, then commit what it covers.
+      ingestSubscription?.unsubscribe();
       events$.complete();
+      await Promise.allSettled([...valueWrites]);
+      if (valueWrites.size === 0) gate?.releaseAll();
+      await source.stop();
       for (const s of subscriptions) s.unsubscribe();
       subscriptions = [];
       await alerting.close();

@@ -34,19 +34,14 @@ export function createInProcessSource(
               value: Buffer.from(JSON.stringify(events[i])),
             };
           }
-          let acked = false;
+          let released = false;
           open++;
-          batches.next({
-            topic,
-            partition: 0,
-            messages,
-            lag: 0,
-            ack: () => {
-              if (acked) return;
-              acked = true;
-              open--;
-            },
-          });
+          const release = () => {
+            if (released) return;
+            released = true;
+            open--;
+          };
+          batches.next({ topic, partition: 0, messages, lag: 0, ack: release, release });
         },
         error: (error) => batches.error(error),
         complete: () => batches.complete(),

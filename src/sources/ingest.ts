@@ -13,6 +13,8 @@ export interface IngestedBatch {
   events: CxEvent[];
   /** Acknowledge once everything downstream derived from these events is handled. */
   ack(): void;
+  /** Processed and stored, offsets still to wait: frees the batch's place for back-pressure. */
+  release(): void;
 }
 
 export interface IngestOptions {
@@ -47,7 +49,7 @@ export function ingest(options: IngestOptions): OperatorFunction<SourceBatch, In
           batch.ack();
           return null;
         }
-        return { events: decoded.events, ack: batch.ack };
+        return { events: decoded.events, ack: batch.ack, release: batch.release };
       }),
       filter((b): b is IngestedBatch => b !== null),
     );

@@ -21,9 +21,15 @@ export interface SourceBatch {
   lag: number;
   /**
    * Marks the batch handled. Idempotent. Offsets are committed once this batch and every batch before
-   * it in the same partition are acknowledged.
+   * it in the same partition are acknowledged. Implies release().
    */
   ack(): void;
+  /**
+   * Says the batch no longer holds memory downstream (its events are processed and stored) while its
+   * offsets stay uncommitted, e.g. until the windows it fed are final and stored. Frees its place
+   * for back-pressure; idempotent.
+   */
+  release(): void;
 }
 
 export interface EventSource {
@@ -33,6 +39,6 @@ export interface EventSource {
   stop(): Promise<void>;
   /** True once connected and assigned (or, for in-process sources, running). */
   isReady(): boolean;
-  /** Batches handed downstream and not yet acknowledged. */
+  /** Batches handed downstream and neither released nor acknowledged: what back-pressure counts. */
   inFlight(): number;
 }

@@ -24,11 +24,14 @@ import { LiveContactState } from '../indicators/live-contact-state.js';
 import { createAccumulator, indicatorMetadata } from '../indicators/registry.js';
 import { RepeatContactTracker } from '../indicators/repeat-contact-tracker.js';
 import type { IndicatorValue, RejectedEvent } from './indicator-value.js';
+import type { WindowEngine } from './window-engine.js';
 import { windowedIndicators } from './windowed-indicators.js';
 
 export interface PipelineIndicatorsOptions {
   scheduler?: SchedulerLike;
   onRejected?: (rejected: RejectedEvent) => void;
+  /** Receives the window engine of each subscription (its watermark says which windows are final). */
+  onEngine?: (engine: WindowEngine) => void;
 }
 
 /** Window name of live gauge values: they describe "now", not an interval. */
@@ -99,6 +102,7 @@ export function pipelineIndicators(
           accumulators,
           scheduler,
           ...(options.onRejected ? { onRejected: options.onRejected } : {}),
+          ...(options.onEngine ? { onEngine: options.onEngine } : {}),
         }),
         tap({ complete: () => windowedDone.next(), error: () => windowedDone.next() }),
       );

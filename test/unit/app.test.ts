@@ -102,3 +102,72 @@ describe('buildApp', () => {
     expect(body).toMatch(/cxpulse_source_dead_letters_total\{source="test",reason="schema-violation"\} 1/);
   });
 });
+
+describe('buildApp with a history store', () => {
+  it('commits a batch only after its raw events and the finals of every window it fed are stored', async () => {
+    const { Subject: RxSubject } = await import('rxjs');
+    const batches = new RxSubject<import('../../src/sources/source-port.js').SourceBatch>();
+    const log: string[] = [];
+    let offset = 0;
+    const batch = (name: string, events: CxEvent[]) => ({
+      topic: 't',
+      partition: 0,
+      lag: 0,
+      messages: events.map((e) => ({
+        offset: String(offset++),
+        key: null,
+        value: Buffer.from(JSON.stringify(e)),
+      })),
+      ack: () => log.push(`ack ${name}`),
+      release: () => log.push(`release ${name}`),
+    });
+    const source = {
+      batches$: batches.asObservable(),
+      start: async () => {},
+      stop: async () => void batches.complete(),
+      isReady: () => true,
+      inFlight: () => 0,
+    };
+    const storedValues: Array<{ kind: string; windowStart: number }> = [];
+    const history = {
+      writeEvents: async () => void log.push('events stored'),
+      writeValues: async (
+        values: readonly import('../../src/windows/indicator-value.js').IndicatorValue[],
+      ) => {
+        for (const v of values)
+          if (v.kind !== 'early') storedValues.push({ kind: v.kind, windowStart: v.windowStart });
+      },
+      writeAlerts: async () => {},
+    };
+    metrics = createMetrics({ defaultMetrics: false });
+    const gated = await buildApp({
+      config: structuredClone(DEFAULT_CONFIG),
+      pipelines: [pipeline],
+      source,
+      sourceName: 'test',
+      deadLetters: createMemoryDeadLetterSink(),
+      metrics,
+      history,
+    });
+    await gated.start();
+    const minute = Math.floor(now / 60_000) * 60_000 - 10 * 60_000;
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+
+    batches.next(batch('b1', [queued('a', 'billing', minute + 5_000)]));
+    await settle();
+    // Stored and released (no back-pressure), but its window [minute, +1m) is still open: no ack.
+    expect(log).toEqual(['events stored', 'release b1']);
+
+    batches.next(batch('b2', [queued('b', 'billing', minute + 61_000)]));
+    await settle();
+    // The watermark passed the first window: its final is stored, so b1 may be committed; b2 not yet.
+    expect(storedValues).toContainEqual({ kind: 'final', windowStart: minute });
+    expect(log).toContain('ack b1');
+    expect(log).not.toContain('ack b2');
+
+    // Shutdown flushes the open window, stores it, and only then commits b2.
+    await gated.stop();
+    expect(storedValues).toContainEqual({ kind: 'final', windowStart: minute + 60_000 });
+    expect(log.at(-1)).toBe('ack b2');
+  });
+});

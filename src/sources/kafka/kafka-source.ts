@@ -54,6 +54,8 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
   let paused = false;
   let stopping = false;
   let committing: Promise<void> | null = null;
+  /** Batches neither released nor acknowledged: what pauses fetching. */
+  let unreleased = 0;
   let commitAgain = false;
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -93,18 +95,18 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
   };
 
   const pauseIfFull = (): void => {
-    if (!paused && tracker.inFlight() >= options.maxInFlightBatches) {
+    if (!paused && unreleased >= options.maxInFlightBatches) {
       paused = true;
       consumer.pause(options.topics.map((topic) => ({ topic })));
-      publish('source.kafka.paused', { inFlight: tracker.inFlight() });
+      publish('source.kafka.paused', { inFlight: unreleased });
     }
   };
 
   const resumeIfRoom = (): void => {
-    if (paused && tracker.inFlight() < options.maxInFlightBatches) {
+    if (paused && unreleased < options.maxInFlightBatches) {
       paused = false;
       consumer.resume(options.topics.map((topic) => ({ topic })));
-      publish('source.kafka.resumed', { inFlight: tracker.inFlight() });
+      publish('source.kafka.resumed', { inFlight: unreleased });
     }
   };
 
@@ -120,17 +122,26 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
       messages: batch.messages.length,
       lag,
     });
+    let released = false;
+    unreleased++;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      unreleased--;
+      resumeIfRoom();
+    };
     batches.next({
       topic: batch.topic,
       partition: batch.partition,
       messages: batch.messages,
       lag,
+      release,
       ack: () => {
         if (acked) return;
         acked = true;
         acknowledge();
         commit();
-        resumeIfRoom();
+        release();
       },
     });
     resolveOffset(lastOffset);
@@ -168,6 +179,6 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
       batches.complete();
     },
     isReady: () => ready,
-    inFlight: () => tracker.inFlight(),
+    inFlight: () => unreleased,
   };
 }

@@ -38,7 +38,9 @@ const pipeline = parsePipelineYaml(
 source: { topics: [cx.events] }
 keyBy: [queue, channel]
 windows: [{ size: 1m }]
-lateness: 5s
+# Partitions are read interleaved, a fetch apart: the lateness covers that skew, so each final is
+# complete (the alert engine judges finals, not later corrections).
+lateness: 2m
 indicators:
   - id: service_level
 alerts:
@@ -59,13 +61,13 @@ describe('incident → alert, end to end', () => {
     const publisher = await createKafkaPublisher({ brokers: kafkaBrokers(), clientId: 'incident-test' });
     cleanups.push(() => publisher.close());
 
-    // Billing voice loses nearly all its agents from minute 2 to minute 9 of simulated time.
+    // Billing voice loses nearly all its agents from minute 2 to minute 12 of simulated time.
     const startTs = Math.floor((Date.now() - 60 * 60_000) / 60_000) * 60_000;
     const scenario = parseScenario(
       {
         name: 'incident',
         incidents: [
-          { kind: 'understaffing', queues: ['billing/voice'], awayFraction: 0.95, from: '2m', to: '9m' },
+          { kind: 'understaffing', queues: ['billing/voice'], awayFraction: 0.95, from: '2m', to: '12m' },
         ],
       },
       'incident-scenario',
@@ -95,6 +97,8 @@ describe('incident → alert, end to end', () => {
       topics: [topic],
       maxInFlightBatches: 4,
       fromBeginning: true,
+      // Small fetches keep the partitions close together in event time.
+      maxBytesPerPartition: 65_536,
     };
     const app: CxPulseApp = await buildApp({
       config: structuredClone(DEFAULT_CONFIG),
@@ -142,8 +146,8 @@ describe('incident → alert, end to end', () => {
       throw new Error(`timed out waiting for ${what}`);
     };
 
-    // Phase 1: the first eight simulated minutes, the incident under way.
-    const during = simulator.nextBatch(startTs + 8 * 60_000);
+    // Phase 1: the first twelve simulated minutes, the incident under way.
+    const during = simulator.nextBatch(startTs + 12 * 60_000);
     await send(during);
     published += during.length;
     await until(() => decoded >= published, 'phase 1 events');
@@ -165,8 +169,8 @@ describe('incident → alert, end to end', () => {
       apiAlerts.alerts.filter((a) => a.rule === RULE && a.state === 'firing').map((a) => a.key.queue),
     ).toContain('billing/voice');
 
-    // Phase 2: twenty more minutes, staffing back from minute 9: the queue drains and the alert resolves.
-    const after = simulator.nextBatch(startTs + 28 * 60_000);
+    // Phase 2: twenty more minutes, staffing back from minute 12: the queue drains and the alert resolves.
+    const after = simulator.nextBatch(startTs + 32 * 60_000);
     await send(after);
     published += after.length;
     await until(() => decoded >= published, 'phase 2 events');

@@ -18,6 +18,7 @@ function batch(values: Array<string | null>, acks: string[], name = 'b'): Source
       value: v === null ? null : Buffer.from(v),
     })),
     ack: () => acks.push(name),
+    release: () => {},
   };
 }
 
