@@ -13,6 +13,8 @@
  *
  * Measured in a child process (`--expose-gc`, nothing else loaded): RSS after a full GC, in MB; also
  * the live heap (heapUsed), what the heap still reserves (heapTotal), and the peak RSS during the run.
+ * `BENCH_OBJECT_STATES=1` keeps every pane state an object (WindowEngineTuning.numericStates false),
+ * to compare with numeric pane states in one session.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +35,7 @@ const CHILD_FLAG = '--pipeline-memory-child';
 const QUEUES = 2_000;
 const CHANNELS = 5;
 const EVENT_TIME_MINUTES = 80;
+const NUMERIC_STATES = process.env.BENCH_OBJECT_STATES !== '1';
 
 interface ChildReport {
   rssMB: number;
@@ -55,7 +58,9 @@ function measure(eventsPerSecond: number): ChildReport {
   gc?.();
   const rssBefore = process.memoryUsage().rss;
   const pipeline = contactCenterPipeline({ maxKeys: 20_000 });
-  const engine = new WindowEngine(pipeline, contactCenterAccumulators(pipeline));
+  const engine = new WindowEngine(pipeline, contactCenterAccumulators(pipeline), undefined, {
+    numericStates: NUMERIC_STATES,
+  });
   let received = 0;
   let perBatch = 0;
   let maxPerEmit = 0;
@@ -140,6 +145,7 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'MB',
       target: 250,
       eventsPerSecond,
+      numericStates: NUMERIC_STATES,
       eventsPerKeyPerPane: (eventsPerSecond * 10) / (QUEUES * CHANNELS),
       heapUsedMB: r.heapUsedMB,
       heapTotalMB: r.heapTotalMB,

@@ -13,10 +13,14 @@
  * Both produce the same values (checked once before timing) and their rounds are interleaved.
  * Early firings are not timed here (the loop never yields to timers); `earlyFiringMs` reports the
  * cost of one early firing over all keys after the stream, measured separately.
+ *
+ * `BENCH_OBJECT_STATES=1` runs the engine with every pane state an object (the accumulators' numeric
+ * forms hidden), to compare with numeric pane states in one session.
  */
 import { Subject } from 'rxjs';
 import type { PipelineDefinition } from '../src/config/pipeline-definition.js';
 import type { ContactEvent, CxEvent } from '../src/events/types.js';
+import type { IndicatorAccumulator } from '../src/indicators/accumulator.js';
 import type { IndicatorValue } from '../src/windows/indicator-value.js';
 import { WindowEngine } from '../src/windows/window-engine.js';
 import { windowedIndicators } from '../src/windows/windowed-indicators.js';
@@ -30,6 +34,13 @@ import { compared, measureRates, type BenchResult } from './harness.js';
 
 export const name = 'pipeline';
 
+const OBJECT_STATES = process.env.BENCH_OBJECT_STATES === '1';
+
+function accumulators(pipeline: PipelineDefinition): IndicatorAccumulator[] {
+  const all = contactCenterAccumulators(pipeline);
+  return OBJECT_STATES ? all.map((acc) => ({ ...acc, numeric: undefined })) : all;
+}
+
 interface Checksum {
   values: number;
   sum: number;
@@ -38,14 +49,12 @@ interface Checksum {
 function runEngine(pipeline: PipelineDefinition, batches: CxEvent[][]): Checksum {
   const input = new Subject<CxEvent[]>();
   const check: Checksum = { values: 0, sum: 0 };
-  input
-    .pipe(windowedIndicators({ pipeline, accumulators: contactCenterAccumulators(pipeline) }))
-    .subscribe((out) => {
-      for (const v of out) {
-        check.values++;
-        if (v.value !== null) check.sum += v.value;
-      }
-    });
+  input.pipe(windowedIndicators({ pipeline, accumulators: accumulators(pipeline) })).subscribe((out) => {
+    for (const v of out) {
+      check.values++;
+      if (v.value !== null) check.sum += v.value;
+    }
+  });
   for (const batch of batches) input.next(batch);
   input.complete();
   return check;
@@ -296,7 +305,7 @@ function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checks
 }
 
 function earlyFiringMs(pipeline: PipelineDefinition, batches: CxEvent[][]): number {
-  const engine = new WindowEngine(pipeline, contactCenterAccumulators(pipeline));
+  const engine = new WindowEngine(pipeline, accumulators(pipeline));
   const out: IndicatorValue[] = [];
   // Enough of the stream for the 15 m windows to be full, then one firing over all keys.
   for (const batch of batches.slice(0, 1_200)) engine.processBatch(batch, out);
@@ -341,6 +350,7 @@ export async function run(): Promise<BenchResult[]> {
       windows: pipeline.windows.map((w) => w.name),
       valuesPerRun: engineCheck.values,
       earlyFiringMs: Math.round(earlyFiringMs(pipeline, batches) * 10) / 10,
+      numericStates: !OBJECT_STATES,
     }),
   ];
 }

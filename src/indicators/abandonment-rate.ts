@@ -8,22 +8,26 @@ import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { isLongAbandon, readContactParams } from './contact-params.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function abandonmentRate(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
   const { shortAbandonMs } = readContactParams(def);
-  return {
-    name: def.name,
-    eventTypes: ['contact.answered', 'contact.abandoned'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type === 'contact.answered') {
-        state.den++;
-      } else if (event.type === 'contact.abandoned' && isLongAbandon(event, shortAbandonMs)) {
-        state.num++;
-        state.den++;
-      }
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['contact.answered', 'contact.abandoned'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type === 'contact.answered') {
+          state.den++;
+        } else if (event.type === 'contact.abandoned' && isLongAbandon(event, shortAbandonMs)) {
+          state.num++;
+          state.den++;
+        }
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

@@ -39,4 +39,25 @@ export interface IndicatorAccumulator<S = unknown> {
    */
   merge(into: S, from: S): void;
   result(state: S): IndicatorResult;
+  /**
+   * Optional numeric form of the same accumulator: the state as `slots` numbers, all 0 when empty,
+   * at `at…at+slots` of a caller's number store. The window engine keeps these in its packed pane
+   * arrays instead of one object per key×pane×indicator (see docs/windows.md, Memory). It must give
+   * exactly what the object form gives for the same events and merges (property-tested).
+   */
+  readonly numeric?: NumericForm;
+}
+
+/** Where numeric states live: the engine's packed pane arrays (number slots) or a composite's buffer. */
+export interface NumericSlots {
+  [index: number]: number;
+}
+
+export interface NumericForm {
+  /** Numbers per state; a fresh state is `slots` zeros. */
+  readonly slots: number;
+  add(buf: NumericSlots, at: number, event: CxEvent): void;
+  /** Merges the state at `from[fromAt…]` into `into[intoAt…]`; `from` is left unchanged. */
+  merge(into: NumericSlots, intoAt: number, from: NumericSlots, fromAt: number): void;
+  result(buf: NumericSlots, at: number): IndicatorResult;
 }

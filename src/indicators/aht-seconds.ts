@@ -6,20 +6,24 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function ahtSeconds(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return {
-    name: def.name,
-    eventTypes: ['contact.ended'],
-    create: createMeanState,
-    add(state, event) {
-      if (event.type !== 'contact.ended') return;
-      const { talkMs, holdMs, wrapMs } = event;
-      if (talkMs === undefined && holdMs === undefined && wrapMs === undefined) return;
-      state.sum += (talkMs ?? 0) + (holdMs ?? 0) + (wrapMs ?? 0);
-      state.n++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['contact.ended'],
+      create: createMeanState,
+      add(state, event) {
+        if (event.type !== 'contact.ended') return;
+        const { talkMs, holdMs, wrapMs } = event;
+        if (talkMs === undefined && holdMs === undefined && wrapMs === undefined) return;
+        state.sum += (talkMs ?? 0) + (holdMs ?? 0) + (wrapMs ?? 0);
+        state.n++;
+      },
+      merge: mergeMean,
+      result: (state) => meanResult(state.sum, state.n, 1 / 1000),
     },
-    merge: mergeMean,
-    result: (state) => meanResult(state.sum, state.n, 1 / 1000),
-  };
+    ['sum', 'n'],
+  );
 }

@@ -5,18 +5,22 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function asaSeconds(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return {
-    name: def.name,
-    eventTypes: ['contact.answered'],
-    create: createMeanState,
-    add(state, event) {
-      if (event.type !== 'contact.answered' || event.waitMs === undefined) return;
-      state.sum += event.waitMs;
-      state.n++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['contact.answered'],
+      create: createMeanState,
+      add(state, event) {
+        if (event.type !== 'contact.answered' || event.waitMs === undefined) return;
+        state.sum += event.waitMs;
+        state.n++;
+      },
+      merge: mergeMean,
+      result: (state) => meanResult(state.sum, state.n, 1 / 1000),
     },
-    merge: mergeMean,
-    result: (state) => meanResult(state.sum, state.n, 1 / 1000),
-  };
+    ['sum', 'n'],
+  );
 }

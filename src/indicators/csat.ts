@@ -6,20 +6,24 @@ import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
 import { isCsat } from './survey-scales.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function csat(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return {
-    name: def.name,
-    eventTypes: ['survey.response'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type !== 'survey.response') return;
-      const score = event.csat;
-      if (!isCsat(score)) return;
-      state.den++;
-      if (score >= 4) state.num++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['survey.response'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type !== 'survey.response') return;
+        const score = event.csat;
+        if (!isCsat(score)) return;
+        state.den++;
+        if (score >= 4) state.num++;
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

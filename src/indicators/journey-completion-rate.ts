@@ -11,21 +11,25 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function journeyCompletionRate(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return {
-    name: def.name,
-    eventTypes: ['touchpoint.event'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type !== 'touchpoint.event') return;
-      const { stageIndex, stageCount } = event;
-      if (stageIndex === undefined) return;
-      if (stageIndex === 0) state.den++;
-      if (stageCount !== undefined && stageIndex === stageCount - 1 && event.outcome === 'success')
-        state.num++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['touchpoint.event'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type !== 'touchpoint.event') return;
+        const { stageIndex, stageCount } = event;
+        if (stageIndex === undefined) return;
+        if (stageIndex === 0) state.den++;
+        if (stageCount !== undefined && stageIndex === stageCount - 1 && event.outcome === 'success')
+          state.num++;
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

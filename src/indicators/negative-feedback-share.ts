@@ -10,6 +10,7 @@ import type { IndicatorAccumulator } from './accumulator.js';
 import { numberParam } from './params.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
 import { isCsat, isSentiment } from './survey-scales.js';
+import { withSummedFields } from './summed-fields.js';
 
 export const DEFAULT_NEGATIVE_BELOW = -0.25;
 export const DEFAULT_NEGATIVE_CSAT_AT_MOST = 2;
@@ -17,22 +18,25 @@ export const DEFAULT_NEGATIVE_CSAT_AT_MOST = 2;
 export function negativeFeedbackShare(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
   const negativeBelow = numberParam(def, 'negativeBelow', DEFAULT_NEGATIVE_BELOW);
   const negativeCsatAtMost = numberParam(def, 'negativeCsatAtMost', DEFAULT_NEGATIVE_CSAT_AT_MOST);
-  return {
-    name: def.name,
-    eventTypes: ['feedback.social', 'survey.response'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type === 'feedback.social') {
-        if (!isSentiment(event.sentiment)) return;
-        state.den++;
-        if (event.sentiment < negativeBelow) state.num++;
-      } else if (event.type === 'survey.response') {
-        if (!isCsat(event.csat)) return;
-        state.den++;
-        if (event.csat <= negativeCsatAtMost) state.num++;
-      }
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['feedback.social', 'survey.response'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type === 'feedback.social') {
+          if (!isSentiment(event.sentiment)) return;
+          state.den++;
+          if (event.sentiment < negativeBelow) state.num++;
+        } else if (event.type === 'survey.response') {
+          if (!isCsat(event.csat)) return;
+          state.den++;
+          if (event.csat <= negativeCsatAtMost) state.num++;
+        }
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

@@ -7,6 +7,7 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator, IndicatorResult } from './accumulator.js';
 import { isNps } from './survey-scales.js';
+import { withSummedFields } from './summed-fields.js';
 
 export interface NpsState {
   promoters: number;
@@ -26,23 +27,26 @@ export function npsResult(state: NpsState): IndicatorResult {
 }
 
 export function nps(def: IndicatorDefinition): IndicatorAccumulator<NpsState> {
-  return {
-    name: def.name,
-    eventTypes: ['survey.response'],
-    create: () => ({ promoters: 0, detractors: 0, n: 0 }),
-    add(state, event) {
-      if (event.type !== 'survey.response') return;
-      const score = event.nps;
-      if (!isNps(score)) return;
-      state.n++;
-      if (score >= 9) state.promoters++;
-      else if (score <= 6) state.detractors++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['survey.response'],
+      create: () => ({ promoters: 0, detractors: 0, n: 0 }),
+      add(state, event) {
+        if (event.type !== 'survey.response') return;
+        const score = event.nps;
+        if (!isNps(score)) return;
+        state.n++;
+        if (score >= 9) state.promoters++;
+        else if (score <= 6) state.detractors++;
+      },
+      merge(into, from) {
+        into.promoters += from.promoters;
+        into.detractors += from.detractors;
+        into.n += from.n;
+      },
+      result: npsResult,
     },
-    merge(into, from) {
-      into.promoters += from.promoters;
-      into.detractors += from.detractors;
-      into.n += from.n;
-    },
-    result: npsResult,
-  };
+    ['promoters', 'detractors', 'n'],
+  );
 }

@@ -11,20 +11,24 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function occupancy(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return {
-    name: def.name,
-    eventTypes: ['agent.state'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type !== 'agent.state') return;
-      const s = event.state;
-      if (s === 'away') return;
-      state.den++;
-      if (s === 'busy' || s === 'wrap') state.num++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['agent.state'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type !== 'agent.state') return;
+        const s = event.state;
+        if (s === 'away') return;
+        state.den++;
+        if (s === 'busy' || s === 'wrap') state.num++;
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

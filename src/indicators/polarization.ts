@@ -10,6 +10,7 @@ import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator, IndicatorResult } from './accumulator.js';
 import { stringParam } from './params.js';
 import { isCsat, isNps } from './survey-scales.js';
+import { withSummedFields } from './summed-fields.js';
 
 export interface PolarizationState {
   low: number;
@@ -37,20 +38,23 @@ export function polarization(def: IndicatorDefinition): IndicatorAccumulator<Pol
           if (event.nps <= 6) state.low++;
           else if (event.nps >= 9) state.high++;
         };
-  return {
-    name: def.name,
-    eventTypes: ['survey.response'],
-    create: () => ({ low: 0, high: 0, n: 0 }),
-    add,
-    merge(into, from) {
-      into.low += from.low;
-      into.high += from.high;
-      into.n += from.n;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['survey.response'],
+      create: () => ({ low: 0, high: 0, n: 0 }),
+      add,
+      merge(into, from) {
+        into.low += from.low;
+        into.high += from.high;
+        into.n += from.n;
+      },
+      result: (state): IndicatorResult => ({
+        value: polarizationValue(state.low, state.high, state.n),
+        samples: state.n,
+        parts: { low: state.low, high: state.high },
+      }),
     },
-    result: (state): IndicatorResult => ({
-      value: polarizationValue(state.low, state.high, state.n),
-      samples: state.n,
-      parts: { low: state.low, high: state.high },
-    }),
-  };
+    ['low', 'high', 'n'],
+  );
 }

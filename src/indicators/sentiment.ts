@@ -9,18 +9,22 @@ import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
 import { isSentiment } from './survey-scales.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function sentiment(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return {
-    name: def.name,
-    eventTypes: ['feedback.social'],
-    create: createMeanState,
-    add(state, event) {
-      if (event.type !== 'feedback.social' || !isSentiment(event.sentiment)) return;
-      state.sum += event.sentiment;
-      state.n++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['feedback.social'],
+      create: createMeanState,
+      add(state, event) {
+        if (event.type !== 'feedback.social' || !isSentiment(event.sentiment)) return;
+        state.sum += event.sentiment;
+        state.n++;
+      },
+      merge: mergeMean,
+      result: (state) => meanResult(state.sum, state.n),
     },
-    merge: mergeMean,
-    result: (state) => meanResult(state.sum, state.n),
-  };
+    ['sum', 'n'],
+  );
 }

@@ -10,24 +10,28 @@ import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { isLongAbandon, readContactParams } from './contact-params.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function serviceLevel(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
   const { shortAbandonMs, thresholdFor } = readContactParams(def);
-  return {
-    name: def.name,
-    eventTypes: ['contact.answered', 'contact.abandoned'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type === 'contact.answered') {
-        const wait = event.waitMs;
-        if (wait === undefined) return;
-        state.den++;
-        if (wait <= thresholdFor(event.queue)) state.num++;
-      } else if (event.type === 'contact.abandoned' && isLongAbandon(event, shortAbandonMs)) {
-        state.den++;
-      }
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['contact.answered', 'contact.abandoned'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type === 'contact.answered') {
+          const wait = event.waitMs;
+          if (wait === undefined) return;
+          state.den++;
+          if (wait <= thresholdFor(event.queue)) state.num++;
+        } else if (event.type === 'contact.abandoned' && isLongAbandon(event, shortAbandonMs)) {
+          state.den++;
+        }
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

@@ -7,17 +7,21 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { withSummedFields } from './summed-fields.js';
 
 export function transferRate(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return {
-    name: def.name,
-    eventTypes: ['contact.answered', 'contact.transferred'],
-    create: createRatioState,
-    add(state, event) {
-      if (event.type === 'contact.answered') state.den++;
-      else if (event.type === 'contact.transferred') state.num++;
+  return withSummedFields(
+    {
+      name: def.name,
+      eventTypes: ['contact.answered', 'contact.transferred'],
+      create: createRatioState,
+      add(state, event) {
+        if (event.type === 'contact.answered') state.den++;
+        else if (event.type === 'contact.transferred') state.num++;
+      },
+      merge: mergeRatio,
+      result: (state) => ratioResult(state.num, state.den),
     },
-    merge: mergeRatio,
-    result: (state) => ratioResult(state.num, state.den),
-  };
+    ['num', 'den'],
+  );
 }

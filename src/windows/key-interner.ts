@@ -30,7 +30,10 @@ export interface KeyRecord<C = unknown> {
   paneMask: number[];
   /** Per position: where the pane's states start in `states`. */
   paneStart: number[];
-  /** The panes' states, packed: for each pane, in position order, one per bit of its mask. */
+  /**
+   * The panes' states, packed: for each pane, in position order, per bit of its mask one object
+   * state, or the numeric form's slots (numbers) for an indicator kept in numeric form.
+   */
   states: unknown[];
   /** First live position. */
   head: number;

@@ -15,12 +15,13 @@ import type { PipelineDefinition } from '../config/pipeline-definition.js';
 import { compileFilter, type EventFilter } from '../config/filter.js';
 import { CxPulseError } from '../errors/codes.js';
 import type { CxEvent, EventType } from '../events/types.js';
-import type { IndicatorAccumulator } from '../indicators/accumulator.js';
+import type { IndicatorAccumulator, NumericForm } from '../indicators/accumulator.js';
 import type { FiringKind, IndicatorValue, RejectedEvent } from './indicator-value.js';
 import { KeyInterner, type KeyRecord } from './key-interner.js';
 import type { ValueSink } from './value-chunker.js';
 import { WindowMerger, type BlockCache, type Composite } from './window-merger.js';
 import {
+  addNumericState,
   addState,
   DENSE,
   findPane,
@@ -29,6 +30,7 @@ import {
   paneCount,
   popcount,
   removePane,
+  SlotLayout,
 } from './pane-store.js';
 import {
   firstWindowOf,
@@ -59,6 +61,11 @@ interface CorrectedWindow {
 export interface WindowEngineTuning {
   /** Expected panes per window above which a key's hopping windows use block aggregates (default 24; 0 = always). */
   densePanesPerWindow?: number;
+  /**
+   * Keep the states of indicators that have a numeric form as numbers in the packed pane arrays
+   * rather than one object each (default true; false keeps every state an object, for comparison).
+   */
+  numericStates?: boolean;
 }
 
 export interface WindowEngineCounters {
@@ -74,6 +81,9 @@ export class WindowEngine {
   /** Indicators, i.e. states a pane can hold (see pane-store.ts). */
   private readonly stride: number;
   private readonly accumulators: IndicatorAccumulator[];
+  /** Per indicator: its numeric form when its pane states are kept as numbers (see pane-store.ts). */
+  private readonly numeric: (NumericForm | undefined)[];
+  private readonly slotLayout: SlotLayout;
   private readonly filters: (EventFilter | undefined)[];
   /** Event type → indices of the indicators that read it. */
   private readonly routes = new Map<EventType, number[]>();
@@ -117,7 +127,10 @@ export class WindowEngine {
     });
     this.interner = new KeyInterner(pipeline.keyBy, pipeline.maxKeys);
     this.trackChanges = pipeline.earlyFiringIntervalMs > 0;
-    this.merger = new WindowMerger(this.accumulators);
+    const numericStates = tuning.numericStates ?? true;
+    this.numeric = this.accumulators.map((acc) => (numericStates ? acc.numeric : undefined));
+    this.slotLayout = new SlotLayout(this.numeric.map((n) => n?.slots ?? 0));
+    this.merger = new WindowMerger(this.accumulators, this.slotLayout);
     this.densePanesPerWindow = tuning.densePanesPerWindow ?? DENSE_PANES_PER_WINDOW;
   }
 
@@ -152,6 +165,9 @@ export class WindowEngine {
     const routes = this.routes;
     const interner = this.interner;
     const trackChanges = this.trackChanges;
+    const numericForms = this.numeric;
+    const layout = this.slotLayout;
+    const unitSlots = layout.unit;
     let maxTs = this.maxTs;
     let lastType: EventType | undefined;
     let route: number[] | undefined;
@@ -205,17 +221,35 @@ export class WindowEngine {
         const a = route[j]!;
         const filter = filters[a];
         if (filter !== undefined && !filter(event)) continue;
-        const acc = accumulators[a]!;
         // A state is created on the indicator's first event in the pane: most panes of a sparse
         // key see one or two event types. Slot arithmetic: see pane-store.ts.
+        const numeric = numericForms[a];
+        if (numeric !== undefined) {
+          let slot: number;
+          if (mask === DENSE) slot = start + layout.denseOffset[a]!;
+          else {
+            const bit = 1 << a;
+            if ((mask & bit) !== 0) slot = start + layout.slotsOf(mask & (bit - 1));
+            else {
+              slot = addNumericState(key, pos, a, numeric.slots, layout);
+              mask |= bit;
+            }
+          }
+          numeric.add(states as number[], slot, event);
+          continue;
+        }
+        const acc = accumulators[a]!;
         let state: unknown;
         if (mask === DENSE) {
-          if ((state = states[start + a]) === undefined) states[start + a] = state = acc.create();
+          const at = start + layout.denseOffset[a]!;
+          if ((state = states[at]) === undefined) states[at] = state = acc.create();
         } else {
           const bit = 1 << a;
-          if ((mask & bit) !== 0) state = states[start + popcount(mask & (bit - 1))];
+          const below = mask & (bit - 1);
+          if ((mask & bit) !== 0)
+            state = states[start + (unitSlots ? popcount(below) : layout.slotsOf(below))];
           else {
-            addState(key, pos, a, (state = acc.create()));
+            addState(key, pos, a, (state = acc.create()), layout);
             mask |= bit;
           }
         }
@@ -325,7 +359,7 @@ export class WindowEngine {
     // Whether a window (which ends after `index`) had counted this pane in its final only depends on
     // the watermark at creation, in panes; clamped to `index` so it stays a small integer.
     const seen = Math.max(Math.floor(watermark / this.paneMs), index);
-    const pos = insertPane(key, index, seen, this.stride);
+    const pos = insertPane(key, index, seen, this.stride, this.slotLayout);
     let keys = this.paneKeys.get(index);
     if (keys === undefined) {
       keys = [];
@@ -396,7 +430,7 @@ export class WindowEngine {
     const windowEnd = (start + shape.size) * this.paneMs;
     for (let a = 0; a < this.accumulators.length; a++) {
       const acc = this.accumulators[a]!;
-      const r = acc.result(states[a] ?? acc.create());
+      const r = this.merger.result(states, a);
       // Spelled out rather than spread: `{ ...r, … }` costs several times more, and the mapped type
       // makes the compiler flag any field added to IndicatorResult that is not copied here.
       const value: { [F in keyof Required<IndicatorValue>]: IndicatorValue[F] } = {

@@ -15,11 +15,15 @@
  * The cache holds only panes below the watermark, which change only through late events: the
  * engine calls `invalidate` for those, and corrections use the naive path.
  */
-import type { IndicatorAccumulator } from '../indicators/accumulator.js';
+import type { IndicatorAccumulator, IndicatorResult, NumericForm } from '../indicators/accumulator.js';
 import type { KeyRecord } from './key-interner.js';
 import type { WindowShape } from './pane-layout.js';
-import { DENSE, findPane, lowerBound } from './pane-store.js';
+import { DENSE, findPane, lowerBound, unitLayout, type SlotLayout } from './pane-store.js';
 
+/**
+ * Per indicator: its state object, or for an indicator kept in numeric form (see pane-store.ts) a
+ * number array of its slots; undefined where the indicator saw nothing.
+ */
 export type Composite = unknown[];
 
 export interface BlockCache {
@@ -39,23 +43,47 @@ export interface BlockCache {
 export class WindowMerger {
   private readonly stride: number;
   private readonly scratchComposite: Composite;
+  /** Per indicator: its numeric form when the panes keep it as numbers (undefined: an object state). */
+  private readonly numeric: readonly (NumericForm | undefined)[];
 
-  constructor(private readonly accumulators: readonly IndicatorAccumulator[]) {
+  constructor(
+    private readonly accumulators: readonly IndicatorAccumulator[],
+    private readonly layout: SlotLayout = unitLayout(accumulators.length),
+  ) {
     this.stride = accumulators.length;
     this.scratchComposite = this.empty();
+    this.numeric = accumulators.map((acc, a) => (layout.numericWidths[a]! > 0 ? acc.numeric : undefined));
   }
 
-  /** Merges `from[offset…offset+stride)` into `into` (owned by the caller), creating states on demand. */
-  mergeInto(into: Composite, from: readonly unknown[] | undefined, offset = 0): void {
+  /** A fresh composite entry for indicator a: a new state object or zeroed numeric slots. */
+  private fresh(a: number): unknown {
+    const numeric = this.numeric[a];
+    if (numeric === undefined) return this.accumulators[a]!.create();
+    const slots: number[] = [];
+    for (let i = 0; i < numeric.slots; i++) slots.push(0);
+    return slots;
+  }
+
+  /** The value of indicator a for a composite (a window with no state for it reads as empty). */
+  result(into: Composite, a: number): IndicatorResult {
+    const numeric = this.numeric[a];
+    const state = into[a] ?? this.fresh(a);
+    return numeric === undefined ? this.accumulators[a]!.result(state) : numeric.result(state as number[], 0);
+  }
+
+  /** Merges composite `from` into `into` (owned by the caller), creating states on demand. */
+  mergeInto(into: Composite, from: Composite | undefined): void {
     if (from === undefined) return;
     const accumulators = this.accumulators;
+    const numericForms = this.numeric;
     for (let a = 0; a < accumulators.length; a++) {
-      const f = from[offset + a];
+      const f = from[a];
       if (f === undefined) continue;
-      const acc = accumulators[a]!;
       let target = into[a];
-      if (target === undefined) into[a] = target = acc.create();
-      acc.merge(target, f);
+      if (target === undefined) into[a] = target = this.fresh(a);
+      const numeric = numericForms[a];
+      if (numeric === undefined) accumulators[a]!.merge(target, f);
+      else numeric.merge(target as number[], 0, f as number[], 0);
     }
   }
 
@@ -76,17 +104,38 @@ export class WindowMerger {
     const mask = key.paneMask[pos]!;
     let slot = key.paneStart[pos]!;
     const states = key.states;
+    const accumulators = this.accumulators;
+    const numericForms = this.numeric;
     if (mask === DENSE) {
-      this.mergeInto(into, states, slot);
+      const offsets = this.layout.denseOffset;
+      for (let a = 0; a < accumulators.length; a++) {
+        const at = slot + offsets[a]!;
+        const numeric = numericForms[a];
+        if (numeric === undefined) {
+          const f = states[at];
+          if (f === undefined) continue;
+          let target = into[a];
+          if (target === undefined) into[a] = target = this.fresh(a);
+          accumulators[a]!.merge(target, f);
+        } else {
+          // A DENSE pane always holds numeric slots (zeros when empty: merging them changes nothing).
+          let target = into[a];
+          if (target === undefined) into[a] = target = this.fresh(a);
+          numeric.merge(target as number[], 0, states as number[], at);
+        }
+      }
       return;
     }
-    const accumulators = this.accumulators;
     for (let a = 0, m = mask; m !== 0; a++, m >>>= 1) {
       if ((m & 1) === 0) continue;
-      const acc = accumulators[a]!;
       let target = into[a];
-      if (target === undefined) into[a] = target = acc.create();
-      acc.merge(target, states[slot++]);
+      if (target === undefined) into[a] = target = this.fresh(a);
+      const numeric = numericForms[a];
+      if (numeric === undefined) accumulators[a]!.merge(target, states[slot++]);
+      else {
+        numeric.merge(target as number[], 0, states as number[], slot);
+        slot += numeric.slots;
+      }
     }
   }
 

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { INDICATOR_IDS, type IndicatorId } from '../../../src/config/pipeline-definition.js';
+import type { CxEvent } from '../../../src/events/types.js';
+import type { IndicatorAccumulator, NumericForm, NumericSlots } from '../../../src/indicators/accumulator.js';
+import { EnrichmentMarks } from '../../../src/indicators/enrichment-marks.js';
+import { createAccumulator } from '../../../src/indicators/registry.js';
+import { RepeatContactTracker } from '../../../src/indicators/repeat-contact-tracker.js';
+import { withSummedFields } from '../../../src/indicators/summed-fields.js';
+import { cutsArb, def, eventsArb, run, runSplit } from './fixtures.js';
+
+/** Every indicator whose state is plain numbers has a numeric form; the others keep objects. */
+const NUMERIC: readonly IndicatorId[] = [
+  'contacts_offered',
+  'contacts_answered',
+  'contacts_abandoned',
+  'abandonment_rate',
+  'service_level',
+  'asa_seconds',
+  'aht_seconds',
+  'transfer_rate',
+  'occupancy',
+  'repeat_contact_rate',
+  'csat',
+  'nps',
+  'ces',
+  'sentiment',
+  'negative_feedback_share',
+  'polarization',
+  'touchpoint_failure_rate',
+  'journey_completion_rate',
+];
+
+const CASES: { id: IndicatorId; params?: Record<string, unknown> }[] = [
+  ...NUMERIC.map((id) => ({ id })),
+  { id: 'polarization', params: { scale: 'nps' } },
+  { id: 'service_level', params: { thresholdsByQueue: { sales: 10_000 } } },
+];
+
+/** The accumulator and events with repeat marks set, so repeat_contact_rate sees repeats. */
+function setup(id: IndicatorId, params: Record<string, unknown> | undefined, events: readonly CxEvent[]) {
+  const marks = new EnrichmentMarks();
+  new RepeatContactTracker({ marks }).markRepeats(events);
+  return createAccumulator(def(id, params as never), { marks });
+}
+
+/** Adds events to slots at `at` of `buf` (zeroed first). */
+function addAll(form: NumericForm, buf: NumericSlots, at: number, events: readonly CxEvent[]): void {
+  for (let i = 0; i < form.slots; i++) buf[at + i] = 0;
+  for (const e of events) form.add(buf, at, e);
+}
+
+/** Splits at the cuts, one numeric state per part in one shared Float64Array, merged left to right into a number[]. */
+function runNumericSplit(form: NumericForm, events: readonly CxEvent[], cuts: number[]) {
+  const bounds = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);
+  const parts: CxEvent[][] = [];
+  let start = 0;
+  for (const b of [...bounds, events.length]) {
+    parts.push(events.slice(start, b));
+    start = b;
+  }
+  // Odd offsets and a gap between states: a form must only touch its own slots.
+  const stride = form.slots + 1;
+  const store = new Float64Array(1 + parts.length * stride).fill(-7);
+  parts.forEach((p, i) => addAll(form, store, 1 + i * stride, p));
+  const before = Array.from(store);
+  const into: number[] = [5, ...new Array<number>(form.slots).fill(0)];
+  parts.forEach((_, i) => form.merge(into, 1, store, 1 + i * stride));
+  expect(Array.from(store), 'merge leaves `from` unchanged').toEqual(before);
+  expect(into[0], 'merge writes only its slots').toBe(5);
+  return form.result(into, 1);
+}
+
+describe('numeric form', () => {
+  it('exists for exactly the indicators with plain numeric states', () => {
+    const withForm = INDICATOR_IDS.filter((id) => createAccumulator(def(id)).numeric !== undefined);
+    expect(withForm.sort()).toEqual([...NUMERIC].sort());
+  });
+
+  describe.each(CASES)('$id $params', ({ id, params }) => {
+    it('gives the object form’s result for the same events, exactly', () => {
+      fc.assert(
+        fc.property(eventsArb, fc.nat(3), (events, at) => {
+          const acc = setup(id, params, events);
+          const form = acc.numeric!;
+          const buf = new Float64Array(at + form.slots);
+          addAll(form, buf, at, events);
+          expect(form.result(buf, at)).toEqual(run(acc, events));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('merges like the object form: any split, merged, equals one object state over all events', () => {
+      fc.assert(
+        fc.property(eventsArb, cutsArb, (events, cuts) => {
+          const acc = setup(id, params, events);
+          const numeric = runNumericSplit(acc.numeric!, events, cuts);
+          expect(numeric).toEqual(runSplit(acc, events, cuts));
+          expect(numeric).toEqual(run(acc, events));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('reads zero slots as an empty state', () => {
+      const acc = setup(id, params, []);
+      expect(acc.numeric!.result(new Float64Array(acc.numeric!.slots), 0)).toEqual(acc.result(acc.create()));
+    });
+  });
+});
+
+describe('withSummedFields', () => {
+  const counter: IndicatorAccumulator<{ n: number }> = {
+    name: 'c',
+    eventTypes: ['contact.queued'],
+    create: () => ({ n: 0 }),
+    add: (s) => {
+      s.n++;
+    },
+    merge: (into, from) => {
+      into.n += from.n;
+    },
+    result: (s) => ({ value: s.n }),
+  };
+
+  it('refuses fields that do not describe create()', () => {
+    expect(() => withSummedFields({ ...counter, create: () => ({ n: 1 }) }, ['n'])).toThrow(/create\(\)/);
+    expect(() => withSummedFields(counter as never, ['n', 'm'] as never)).toThrow(/create\(\)/);
+  });
+
+  it('keeps the object form as it was', () => {
+    const acc = withSummedFields(counter, ['n']);
+    const state = acc.create();
+    acc.add(state, { id: 'e', type: 'contact.queued', ts: 0, channel: 'voice', queue: 'q', contactId: 'c' });
+    expect(acc.result(state)).toEqual({ value: 1 });
+  });
+});
