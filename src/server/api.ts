@@ -27,6 +27,13 @@ export interface ApiOptions {
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
+/** `:id` of an alert or a silence. */
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+  required: ['id'],
+} as const;
+
 export const wireValueSchema = {
   type: 'object',
   properties: {
@@ -193,11 +200,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     {
       preHandler: require('operator'),
       schema: {
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['id'],
-        },
+        params: idParams,
         response: {
           200: { type: 'object', properties: { alert: alertSchema }, required: ['alert'] },
           401: errorSchema,
@@ -310,11 +313,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     {
       preHandler: require('operator'),
       schema: {
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-          required: ['id'],
-        },
+        params: idParams,
         response: {
           204: { type: 'null' },
           401: errorSchema,
