@@ -57,6 +57,31 @@ export function dimensionValue(event: CxEvent, dimension: string): string {
   return MISSING_DIMENSION_VALUE;
 }
 
+/** A key with no panes yet: the one place that knows every field a key record starts with. */
+export function newKeyRecord<C = unknown>(
+  keyId: string,
+  key: Readonly<Record<string, string>>,
+  values: readonly string[],
+): KeyRecord<C> {
+  return {
+    keyId,
+    key,
+    values,
+    lastTs: -Infinity,
+    paneIndex: [],
+    paneSeen: [],
+    paneMask: [],
+    paneStart: [],
+    states: [],
+    head: 0,
+    lastPaneIndex: NaN,
+    lastPos: -1,
+    dirty: false,
+    mark: 0,
+    caches: [],
+  };
+}
+
 export class KeyInterner<C = unknown> {
   private readonly root: Node<C> = new Map();
   private readonly live = new Set<KeyRecord<C>>();
@@ -124,23 +149,8 @@ export class KeyInterner<C = unknown> {
     if (this.live.size >= this.maxKeys) return undefined;
     const key: Record<string, string> = {};
     for (let i = 0; i < values.length; i++) key[this.dimensions[i]!] = values[i]!;
-    const rec: KeyRecord<C> = {
-      keyId: this.sortedDims.map((d) => `${d.name}=${values[d.pos]!}`).join(','),
-      key: Object.freeze(key),
-      values,
-      lastTs: -Infinity,
-      paneIndex: [],
-      paneSeen: [],
-      paneMask: [],
-      paneStart: [],
-      states: [],
-      head: 0,
-      lastPaneIndex: NaN,
-      lastPos: -1,
-      dirty: false,
-      mark: 0,
-      caches: [],
-    };
+    const keyId = this.sortedDims.map((d) => `${d.name}=${values[d.pos]!}`).join(',');
+    const rec = newKeyRecord<C>(keyId, Object.freeze(key), values);
     this.live.add(rec);
     if (values.length === 0) {
       this.single = rec;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyRecord } from '../../../src/windows/key-interner.js';
+import { newKeyRecord, type KeyRecord } from '../../../src/windows/key-interner.js';
 import {
   addState,
   DENSE,
@@ -15,23 +15,7 @@ import {
 const STRIDE = 4;
 
 function newKey(): KeyRecord {
-  return {
-    keyId: 'queue=q1',
-    key: { queue: 'q1' },
-    values: ['q1'],
-    lastTs: -Infinity,
-    paneIndex: [],
-    paneSeen: [],
-    paneMask: [],
-    paneStart: [],
-    states: [],
-    head: 0,
-    lastPaneIndex: NaN,
-    lastPos: -1,
-    dirty: false,
-    mark: 0,
-    caches: [],
-  };
+  return newKeyRecord('queue=q1', { queue: 'q1' }, ['q1']);
 }
 
 /** Live panes as `index:a=state …` read through stateSlot, so order and packing are checked together. */
