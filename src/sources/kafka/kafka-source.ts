@@ -4,9 +4,12 @@
  *
  * Delivery: at least once. Offsets are resolved as soon as a batch is handed downstream (so the
  * fetcher moves on) but committed only when downstream acknowledges the batch and every earlier batch
- * of its partition. Back-pressure: when `maxInFlightBatches` batches are unacknowledged the consumer
- * pauses fetching, and resumes when downstream catches up, so memory stays bounded by that many
- * batches instead of growing with the backlog.
+ * of its partition. Back-pressure: when `maxInFlightBatches` batches are unreleased, eachBatch waits
+ * (heartbeating) until downstream catches up, so memory stays bounded by that many batches instead
+ * of growing with the backlog. It waits rather than calling consumer.pause(): a pause drops the
+ * rest of the fetch it arrives in, and the next fetch again serves the first partitions first, so
+ * under steady back-pressure the last partitions starve and their events reach the windows after
+ * the watermark has passed them.
  */
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { Subject } from 'rxjs';
@@ -14,6 +17,8 @@ import { CxPulseError } from '../../errors/codes.js';
 import { publish } from '../../observability/instrumentation.js';
 import type { EventSource, SourceBatch } from '../source-port.js';
 import { OffsetTracker } from './offset-tracker.js';
+
+const HEARTBEAT_WHILE_WAITING_MS = 1_000;
 
 export interface KafkaSourceOptions {
   brokers: string[];
@@ -28,8 +33,7 @@ export interface KafkaSourceOptions {
   /** Upper bound of bytes per partition fetch; bounds one batch's size. */
   maxBytesPerPartition?: number;
   /**
-   * Longest wait of one fetch, and kafkajs' sleep while every partition is paused: how fast the
-   * source resumes after back-pressure. Default 500 ms.
+   * Longest wait of one fetch for new data. Default 500 ms.
    */
   maxWaitTimeMs?: number;
 }
@@ -51,7 +55,6 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
   const tracker = new OffsetTracker();
   const batches = new Subject<SourceBatch>();
   let ready = false;
-  let paused = false;
   let stopping = false;
   let committing: Promise<void> | null = null;
   /** Batches neither released nor acknowledged: what pauses fetching. */
@@ -94,23 +97,38 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
       });
   };
 
-  const pauseIfFull = (): void => {
-    if (!paused && unreleased >= options.maxInFlightBatches) {
-      paused = true;
-      consumer.pause(options.topics.map((topic) => ({ topic })));
-      publish('source.kafka.paused', { inFlight: unreleased });
-    }
+  /** Resolves a waiting eachBatch once a batch is released (or the source stops). */
+  let wakeUp: (() => void) | null = null;
+  const wake = (): void => {
+    const resolve = wakeUp;
+    wakeUp = null;
+    resolve?.();
   };
 
-  const resumeIfRoom = (): void => {
-    if (paused && unreleased < options.maxInFlightBatches) {
-      paused = false;
-      consumer.resume(options.topics.map((topic) => ({ topic })));
-      publish('source.kafka.resumed', { inFlight: unreleased });
+  /**
+   * Holds the fetcher while downstream is full. Heartbeats keep the membership; a rebalance makes
+   * heartbeat() throw, which hands the partitions on (their unacknowledged batches are re-read).
+   */
+  const waitForRoom = async (payload: EachBatchPayload): Promise<void> => {
+    if (unreleased < options.maxInFlightBatches) return;
+    publish('source.kafka.paused', { inFlight: unreleased });
+    while (
+      unreleased >= options.maxInFlightBatches &&
+      !stopping &&
+      payload.isRunning() &&
+      !payload.isStale()
+    ) {
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        setTimeout(wake, HEARTBEAT_WHILE_WAITING_MS);
+      });
+      await payload.heartbeat();
     }
+    publish('source.kafka.resumed', { inFlight: unreleased });
   };
 
-  const eachBatch = async ({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> => {
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch, resolveOffset, heartbeat } = payload;
     if (batch.isEmpty()) return;
     const lastOffset = batch.lastOffset();
     const acknowledge = tracker.track(batch.topic, batch.partition, lastOffset);
@@ -128,7 +146,7 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
       if (released) return;
       released = true;
       unreleased--;
-      resumeIfRoom();
+      wake();
     };
     batches.next({
       topic: batch.topic,
@@ -145,8 +163,8 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
       },
     });
     resolveOffset(lastOffset);
-    pauseIfFull();
     await heartbeat();
+    await waitForRoom(payload);
   };
 
   return {
@@ -172,6 +190,7 @@ export function createKafkaSource(options: KafkaSourceOptions): EventSource {
     async stop() {
       if (stopping) return;
       stopping = true;
+      wake();
       commit();
       while (committing) await committing;
       await consumer.disconnect();

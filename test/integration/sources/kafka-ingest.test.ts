@@ -234,4 +234,52 @@ describe('Kafka source → ingest → dead letters', () => {
     expect(seen.length).toBeGreaterThan(1);
     expect(Math.max(...seen)).toBeLessThanOrEqual(2);
   });
+
+  it('keeps the partitions abreast under back-pressure, so none starves behind the others', async () => {
+    const kafka = createTestKafka();
+    const topic = await createTestTopic(kafka, { numPartitions: 3, prefix: 'events' });
+    const producer = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    // Many small sends: the broker returns whole record batches, so each fetch carries a few of them.
+    for (let chunk = 0; chunk < 100; chunk++) {
+      await producer.send({
+        topic,
+        messages: Array.from({ length: 12 }, (_, i) => ({
+          partition: i % 3,
+          value: JSON.stringify(contactEvent(chunk * 12 + i, 'q')),
+        })),
+      });
+    }
+    const source = createKafkaSource({
+      brokers: kafkaBrokers(),
+      clientId: 'fair',
+      groupId: uniqueName('group'),
+      topics: [topic],
+      maxInFlightBatches: 1,
+      fromBeginning: true,
+      maxBytesPerPartition: 2048,
+    });
+    cleanups.push(() => source.stop());
+    const delivered = new Map<number, number>();
+    let widestGap = 0;
+    let total = 0;
+    const subscription = source.batches$.subscribe((batch) => {
+      delivered.set(batch.partition, (delivered.get(batch.partition) ?? 0) + batch.messages.length);
+      total += batch.messages.length;
+      // Only once every partition has started does a gap mean starvation.
+      if (delivered.size === 3 && total < 1000) {
+        const counts = [...delivered.values()];
+        widestGap = Math.max(widestGap, Math.max(...counts) - Math.min(...counts));
+      }
+      setTimeout(() => batch.ack(), 1);
+    });
+    cleanups.push(async () => subscription.unsubscribe());
+    await source.start();
+    for (let i = 0; i < 300 && total < 1200; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(total).toBe(1200);
+    expect(delivered.size).toBe(3);
+    // One fetch serves every partition about 2 KiB (~12 messages); abreast means a few fetches apart at most.
+    expect(widestGap).toBeLessThan(100);
+  });
 });
