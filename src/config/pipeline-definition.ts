@@ -144,6 +144,8 @@ export interface AnomalyAlertRule extends AlertRuleCommon {
    * series that is almost always 0 have a zero-width band, and every blip would page someone.
    */
   minDeviation?: number;
+  /** Smallest |value − expected| ÷ |expected| that may alert (a relative effect size). */
+  minRelativeDeviation?: number;
   /** Windows with fewer observations (denominator, else samples) are neither judged nor learned from. */
   minSamples?: number;
 }
@@ -177,6 +179,12 @@ export interface ErlangCAlertRule extends AlertRuleCommon {
   answerWithinMs?: number;
   /** Extrapolates the arrival rate's trend over the horizon; default true. */
   trend: boolean;
+  /** `erlang-a` (default) counts callers who hang up; `erlang-c` assumes everyone waits. */
+  model: 'erlang-a' | 'erlang-c';
+  /** erlang-a: fixed mean patience; default: estimated from contacts_abandoned and contacts_in_queue. */
+  patienceMs?: number;
+  /** Windows with fewer offered contacts get no verdict. */
+  minSamples?: number;
 }
 
 export type AlertRuleDefinition = ThresholdAlertRule | AnomalyAlertRule | SilenceAlertRule | ErlangCAlertRule;

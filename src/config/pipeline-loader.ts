@@ -68,6 +68,7 @@ interface AlertRuleYaml {
   detector?: string;
   threshold?: number;
   minDeviation?: number;
+  minRelativeDeviation?: number;
   minSamples?: number;
   scope?: 'pipeline' | 'key';
   factor?: number;
@@ -81,6 +82,8 @@ interface AlertRuleYaml {
   target?: number;
   answerWithin?: string;
   trend?: boolean;
+  model?: 'erlang-a' | 'erlang-c';
+  patience?: string;
   groupBy?: Dimension[];
   summary?: string;
 }
@@ -89,7 +92,15 @@ const COMMON_ALERT_FIELDS = ['name', 'type', 'severity', 'for', 'resolve', 'grou
 /** Fields each rule type takes besides the common ones; any other is an error naming the type. */
 const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
   threshold: ['indicator', 'window', 'above', 'below', 'breach', 'minSamples'],
-  anomaly: ['indicator', 'window', 'detector', 'threshold', 'minDeviation', 'minSamples'],
+  anomaly: [
+    'indicator',
+    'window',
+    'detector',
+    'threshold',
+    'minDeviation',
+    'minRelativeDeviation',
+    'minSamples',
+  ],
   silence: ['scope', 'factor', 'minSilence', 'checkEvery'],
   'erlang-c': [
     'window',
@@ -101,6 +112,9 @@ const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
     'target',
     'answerWithin',
     'trend',
+    'model',
+    'patience',
+    'minSamples',
   ],
 };
 const ERLANG_C_INPUTS = [
@@ -426,6 +440,22 @@ function alertIssues(
       if (rule.target === undefined && (sl?.id !== 'service_level' || (!sl.target && !sl.targetsByKey))) {
         at(path(), 'an erlang-c rule needs "target", or a service_level indicator with a target', 'key');
       }
+      if (rule.model === 'erlang-c' && rule.patience !== undefined) {
+        at(path('patience'), 'does not apply to model: erlang-c', 'key');
+      }
+      const unfiltered = (id: string) =>
+        [...byName.values()].some((ind) => ind.id === id && ind.filter === undefined);
+      if (
+        rule.model !== 'erlang-c' &&
+        rule.patience === undefined &&
+        !(unfiltered('contacts_abandoned') && unfiltered('contacts_in_queue'))
+      ) {
+        at(
+          path(),
+          'model erlang-a needs "patience", or contacts_abandoned and contacts_in_queue indicators to estimate it (or model: erlang-c)',
+          'key',
+        );
+      }
     }
   });
 }
@@ -526,6 +556,9 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         detector: rule.detector ?? 'ensemble',
         ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}),
         ...(rule.minDeviation !== undefined ? { minDeviation: rule.minDeviation } : {}),
+        ...(rule.minRelativeDeviation !== undefined
+          ? { minRelativeDeviation: rule.minRelativeDeviation }
+          : {}),
         ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     case 'silence':
@@ -552,6 +585,9 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         ...(rule.target !== undefined ? { target: rule.target } : {}),
         ...(rule.answerWithin !== undefined ? { answerWithinMs: ms(rule.answerWithin, '20s') } : {}),
         trend: rule.trend ?? true,
+        model: rule.model ?? 'erlang-a',
+        ...(rule.patience !== undefined ? { patienceMs: ms(rule.patience, '3m') } : {}),
+        ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     }
   }

@@ -260,13 +260,19 @@ export const PIPELINE_SCHEMA = {
           type: 'integer',
           minimum: 1,
           description:
-            'threshold, anomaly: skip a window whose denominator (or sample count) is below this; a 5 % failure rate over 12 attempts is no evidence (default: none).',
+            'threshold, anomaly: skip a window whose denominator (or sample count) is below this; erlang-c: one with fewer offered contacts. A 5 % failure rate over 12 attempts is no evidence (default: none).',
         },
         minDeviation: {
           type: 'number',
           minimum: 0,
           description:
             'anomaly: smallest distance from the expected value that may alert, in the indicator unit (default 0).',
+        },
+        minRelativeDeviation: {
+          type: 'number',
+          minimum: 0,
+          description:
+            'anomaly: smallest distance from the expected value that may alert, as a share of the expected value (0.5 = 50 %; default 0).',
         },
         scope: { type: 'string', enum: ['pipeline', 'key'], default: 'pipeline' },
         factor: { type: 'number', exclusiveMinimum: 1, default: 3 },
@@ -283,6 +289,16 @@ export const PIPELINE_SCHEMA = {
         target: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
         answerWithin: duration('erlang-c: the service level threshold (answered within).'),
         trend: { type: 'boolean', default: true },
+        model: {
+          type: 'string',
+          enum: ['erlang-a', 'erlang-c'],
+          default: 'erlang-a',
+          description:
+            'erlang-c: queueing model of the prediction; erlang-a counts callers who hang up, erlang-c assumes everyone waits.',
+        },
+        patience: duration(
+          'erlang-c with model erlang-a: mean caller patience; default: estimated from contacts_abandoned and contacts_in_queue.',
+        ),
         groupBy: {
           type: 'array',
           uniqueItems: true,

@@ -1,11 +1,22 @@
 /**
  * Anomaly rule: one streaming detector (src/alerts/detectors, by name) per key, fed the final
- * values of one indicator and window. An alarm (`isAnomaly`) is `bad`. The ensemble raises one
- * alarm per incident and then stays quiet while still scoring high, so a score still at or above
- * the threshold is `hold` (keeps the alert firing) and only a score below it is `ok`.
+ * values of one indicator and window. An alarm (`isAnomaly`) is `bad`, a score still at or above
+ * the threshold without an alarm is `hold` (keeps the alert firing), only a score below it is `ok`.
+ *
+ * The ensemble is built without its own suppression (`suppressFor: 0`): the engine already makes
+ * one incident one alert (`for`, `resolve.after`, flapping). Its NAB default (576 observations, two
+ * days of 5-minute data) is 96 minutes of a 10-second hop: one early alarm, even one the floors
+ * below turned down, left the key blind for an hour and a half (the login latency incident was
+ * missed that way).
+ *
+ * Floors that turn an alarm into `ok` (the detector still learns from the value): `minDeviation`
+ * (|value − expected| in the indicator's unit) and `minRelativeDeviation` (the same as a share of
+ * |expected|: a p90 of 15.8 s against 15 s is no incident on an IVR step, 4 s against 0.7 s is one
+ * on a login).
  */
 import type { AnomalyAlertRule, PipelineDefinition } from '../../config/pipeline-definition.js';
 import type { Detector } from '../detectors/detector.js';
+import { EnsembleDetector } from '../detectors/ensemble.js';
 import { DEFAULT_DETECTOR, createDetector, isDetectorName } from '../detectors/registry.js';
 import {
   WindowEndGuard,
@@ -34,15 +45,23 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
         let detector = detectors.get(v.keyId);
         if (!detector) {
           if (detectors.size >= pipeline.maxKeys) continue;
-          detector = createDetector(name as Parameters<typeof createDetector>[0], rule.threshold);
+          detector =
+            name === 'ensemble'
+              ? new EnsembleDetector({
+                  suppressFor: 0,
+                  ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}),
+                })
+              : createDetector(name as Parameters<typeof createDetector>[0], rule.threshold);
           detectors.set(v.keyId, detector);
         }
         const result = detector.update(v.windowEnd, v.value);
         // The detector still learns from every value; only the verdict is held to the floor.
+        const deviation = result.expected === null ? null : Math.abs(v.value - result.expected);
         const smallDeviation =
-          rule.minDeviation !== undefined &&
-          result.expected !== null &&
-          Math.abs(v.value - result.expected) < rule.minDeviation;
+          deviation !== null &&
+          ((rule.minDeviation !== undefined && deviation < rule.minDeviation) ||
+            (rule.minRelativeDeviation !== undefined &&
+              deviation < rule.minRelativeDeviation * Math.abs(result.expected!)));
         const verdict = smallDeviation
           ? 'ok'
           : result.isAnomaly

@@ -1,19 +1,30 @@
 /**
- * Erlang C prediction rule, per queue key: from the live arrival rate, AHT and agents, predict the
- * service level and ASA over the next `horizon` and fire before the measured service level breaches,
- * with the number of extra agents needed (src/alerts/erlang-c.ts).
+ * Staffing prediction rule (`type: erlang-c`), per queue key: from the live arrival rate, AHT and
+ * agents, predict the service level over the next `horizon` and fire before the measured service
+ * level breaches, with the number of extra agents needed. `model: erlang-a` (default) counts callers
+ * who hang up (src/alerts/erlang-a.ts); `model: erlang-c` does not (src/alerts/erlang-c.ts), and so
+ * predicts breaches a centre whose callers abandon does not have.
  *
  *   λ      = contacts_offered / covered span of the window (the window size, except in the first
  *            windows after the rule started, which hold less than a window of data)
  *   λ_pred = max(λ, λ + slope · horizon) with `trend`, the slope against the window that ended one
- *            window size earlier (no overlap): a rising rate is extrapolated, a falling one is not
- *            trusted to help
+ *            window size earlier (no overlap), and only when the rise is beyond Poisson noise
+ *            (counts c₁ − c₀ ≥ 2·√(c₁ + c₀)): a rising rate is extrapolated, a falling one is not
+ *            trusted to help, and a noisy one is not extrapolated 15 minutes ahead
  *   AHT    = aht_seconds of the same window (the last known one when the window had none)
- *   N      = round(mean idle + λ · AHT)   agents logged in: the idle ones (the live agents_available
- *            gauge, averaged over the same window) plus the busy ones, which by Little's law
- *            number λ·AHT on average over that window
- *   SL, ASA = Erlang C at (λ_pred, AHT, N); `bad` when SL < target
- *   extra  = agentsNeeded(λ_pred, AHT, answerWithin, target) − N
+ *   N      = round(mean idle + λ_served · AHT)   agents logged in: the idle ones (the live
+ *            agents_available gauge, averaged over the same window) plus the busy ones, which by
+ *            Little's law number λ_served·AHT on average; λ_served is the answered rate when the
+ *            pipeline counts contacts_answered (under overload the offered rate would count agents
+ *            who do not exist), else the offered rate
+ *   θ      = 1 / patience (erlang-a): the rule's `patience`, else abandons ÷ time spent waiting, the
+ *            latter the live contacts_in_queue gauge averaged over the window × its span, summed
+ *            with an exponential memory of PATIENCE_MEMORY_MS and a prior of PRIOR_ABANDONS
+ *            abandons at PRIOR_PATIENCE_S (so a quiet queue does not swing it)
+ *   SL     = the model at (λ_pred, AHT, N[, θ]); `bad` when SL < target
+ *   extra  = agents needed for the target at λ_pred − N
+ * A window with fewer than `minSamples` offered contacts gets no verdict: no model is worth judging
+ * on three calls.
  *
  * Little's law holds for averages: mixing the window's mean λ·AHT with one instant of the idle
  * gauge undercounts agents whenever that instant happens to have nobody idle, which at the usual
@@ -23,6 +34,7 @@
  * the key, and its `thresholdsByQueue[queue]` or `serviceLevelThresholdMs` parameter.
  */
 import type { ErlangCAlertRule, PipelineDefinition } from '../../config/pipeline-definition.js';
+import { agentsNeededErlangA, erlangA } from '../erlang-a.js';
 import { agentsNeeded, averageSpeedOfAnswer, serviceLevel } from '../erlang-c.js';
 import {
   WindowEndGuard,
@@ -35,18 +47,43 @@ import {
 
 const DEFAULT_ANSWER_WITHIN_MS = 20_000;
 const DEFAULT_TARGET = 0.8;
-/** Window ends kept while waiting for the other input of the same window. */
+/** Window ends kept while waiting for the other inputs of the same window. */
 const MAX_PENDING_WINDOWS = 4;
+/** How long abandons and waiting time are remembered for the patience estimate (e-folding time). */
+const PATIENCE_MEMORY_MS = 2 * 3_600_000;
+/** The prior: worth this many abandons at this mean patience, until data outweighs it. */
+const PRIOR_ABANDONS = 10;
+const PRIOR_PATIENCE_S = 180;
+/**
+ * Idle agents are averaged over this much of the latest data, not the whole window: one instant is
+ * 0 whenever everyone is busy, a minute of samples is not, and a team sent to training shows in a
+ * minute instead of a window (the 5-minute mean took five to forget the agents who had left).
+ */
+const IDLE_SPAN_MS = 60_000;
+/** A rise in the arrival count is extrapolated only beyond this many Poisson standard deviations. */
+const TREND_SIGNIFICANCE = 2;
+
+interface WindowInputs {
+  offered?: number;
+  aht?: number | null;
+  answered?: number;
+  abandoned?: number;
+}
 
 interface KeyState {
-  pending: Map<number, { offered?: number; aht?: number | null }>;
+  pending: Map<number, WindowInputs>;
   lastAht?: number;
-  /** Arrival rate per final window end, the last `size / hop + 1` of them (for the trend). */
-  rates: Map<number, number>;
+  /** Arrivals per final window end (count and covered seconds), the last `size / hop + 1` of them. */
+  counts: Map<number, { offered: number; seconds: number }>;
   /** Latest sample of the idle-agents gauge. */
   agents?: number;
   /** Idle-agents gauge samples summed per hop-long bucket (index = floor(ts / hop)). */
   agentBuckets: Map<number, { sum: number; n: number }>;
+  /** Queue-length gauge samples, bucketed the same way. */
+  queueBuckets: Map<number, { sum: number; n: number }>;
+  /** Decayed sums for the patience estimate: abandons and seconds spent waiting. */
+  abandons: number;
+  waitingSeconds: number;
 }
 
 export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule): RuleEvaluator {
@@ -54,9 +91,22 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
   const sizeMs = windowDef?.sizeMs ?? 60_000;
   const hopMs = windowDef?.hopMs ?? sizeMs;
   const windowsPerSize = Math.max(1, Math.round(sizeMs / hopMs));
+  const idleHops = Math.max(1, Math.min(windowsPerSize, Math.round(IDLE_SPAN_MS / hopMs)));
+  /** Each final adds its window's counts × hop/size, so every stretch of time counts once. */
+  const shareOfWindow = Math.min(1, hopMs / sizeMs);
+  const memoryDecay = Math.exp(-hopMs / PATIENCE_MEMORY_MS);
   /** Where the data began: a window ending before `start + size` holds less than its size. */
   let start: number | undefined;
   const slDef = pipeline.indicators.find((d) => d.name === (rule.serviceLevel ?? 'service_level'));
+  const shortAbandonMs = slDef?.params.shortAbandonMs;
+  const shortAbandonS = typeof shortAbandonMs === 'number' ? shortAbandonMs / 1000 : 0;
+  const unfiltered = (id: string) =>
+    pipeline.indicators.find((d) => d.id === id && d.filter === undefined)?.name;
+  const answeredName = unfiltered('contacts_answered');
+  const isErlangA = rule.model === 'erlang-a';
+  const estimatesPatience = isErlangA && rule.patienceMs === undefined;
+  const abandonedName = estimatesPatience ? unfiltered('contacts_abandoned') : undefined;
+  const queuedName = estimatesPatience ? unfiltered('contacts_in_queue') : undefined;
   const keys = new Map<string, KeyState>();
   const guard = new WindowEndGuard();
 
@@ -64,12 +114,24 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
     let state = keys.get(keyId);
     if (!state) {
       if (keys.size >= pipeline.maxKeys) return undefined;
-      state = { pending: new Map(), rates: new Map(), agentBuckets: new Map() };
+      state = {
+        pending: new Map(),
+        counts: new Map(),
+        agentBuckets: new Map(),
+        queueBuckets: new Map(),
+        abandons: 0,
+        waitingSeconds: 0,
+      };
       keys.set(keyId, state);
     }
     return state;
   };
 
+  const complete = (e: WindowInputs): boolean =>
+    e.offered !== undefined &&
+    e.aht !== undefined &&
+    (answeredName === undefined || e.answered !== undefined) &&
+    (abandonedName === undefined || e.abandoned !== undefined);
   const targetFor = (key: Readonly<Record<string, string>>): number => {
     if (rule.target !== undefined) return rule.target;
     const target = targetForKey(slDef, key);
@@ -94,23 +156,36 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
       const ready: Array<{ keyId: string; key: Readonly<Record<string, string>>; windowEnd: number }> = [];
       for (const v of values) {
         if (v.pipeline !== pipeline.name) continue;
-        if (v.indicator === rule.agents) {
+        if (v.indicator === rule.agents || (queuedName !== undefined && v.indicator === queuedName)) {
           if (v.value !== null && Number.isFinite(v.value)) {
             const state = stateOf(v.keyId);
-            if (state) addAgentSample(state, v.windowEnd, v.value);
+            if (!state) continue;
+            if (v.indicator === rule.agents) {
+              state.agents = v.value;
+              addSample(state.agentBuckets, v.windowEnd, v.value);
+            } else addSample(state.queueBuckets, v.windowEnd, v.value);
           }
           continue;
         }
         if (v.window !== rule.window || v.kind !== 'final') continue;
-        const isArrivals = v.indicator === rule.arrivals;
-        if (!isArrivals && v.indicator !== rule.aht) continue;
+        const field =
+          v.indicator === rule.arrivals
+            ? 'offered'
+            : v.indicator === rule.aht
+              ? 'aht'
+              : v.indicator === answeredName
+                ? 'answered'
+                : v.indicator === abandonedName
+                  ? 'abandoned'
+                  : undefined;
+        if (field === undefined) continue;
         const state = stateOf(v.keyId);
         if (!state) continue;
         const entry = state.pending.get(v.windowEnd) ?? {};
-        if (isArrivals) entry.offered = v.value ?? 0;
-        else entry.aht = v.value;
+        if (field === 'aht') entry.aht = v.value;
+        else entry[field] = v.value ?? 0;
         state.pending.set(v.windowEnd, entry);
-        if (entry.offered !== undefined && entry.aht !== undefined) {
+        if (complete(entry) && !ready.some((r) => r.keyId === v.keyId && r.windowEnd === v.windowEnd)) {
           ready.push({ keyId: v.keyId, key: v.key, windowEnd: v.windowEnd });
         }
         if (state.pending.size > MAX_PENDING_WINDOWS) {
@@ -128,88 +203,131 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         if (typeof entry.aht === 'number' && entry.aht > 0) state.lastAht = entry.aht;
         // The first final of the rule ends one hop after the data began (to the hop).
         start ??= windowEnd - hopMs;
-        const coveredMs = Math.min(sizeMs, Math.max(hopMs, windowEnd - start));
-        const rate = entry.offered! / (coveredMs / 1000);
-        const previous = rateBefore(state, windowEnd);
-        state.rates.set(windowEnd, rate);
-        for (const end of state.rates.keys()) if (end < windowEnd - sizeMs) state.rates.delete(end);
+        const coveredS = Math.min(sizeMs, Math.max(hopMs, windowEnd - start)) / 1000;
+        const offered = entry.offered!;
+        const rate = offered / coveredS;
+        const previous = state.counts.get(windowEnd - sizeMs);
+        state.counts.set(windowEnd, { offered, seconds: coveredS });
+        for (const end of state.counts.keys()) if (end < windowEnd - sizeMs) state.counts.delete(end);
+        if (abandonedName !== undefined) {
+          const meanQueue = meanOf(state.queueBuckets, windowEnd, windowsPerSize);
+          state.abandons = state.abandons * memoryDecay + entry.abandoned! * shareOfWindow;
+          state.waitingSeconds =
+            state.waitingSeconds * memoryDecay + (meanQueue ?? 0) * coveredS * shareOfWindow;
+        }
         const aht = state.lastAht;
-        const idle = meanIdle(state, windowEnd);
+        const idle = meanOf(state.agentBuckets, windowEnd, idleHops) ?? state.agents;
         if (aht === undefined || idle === undefined) continue;
-        const verdict = predict(key, keyId, windowEnd, rate, previous, aht, idle);
-        if (verdict) out.push(verdict);
+        if (rule.minSamples !== undefined && offered < rule.minSamples) continue;
+        const servedRate = answeredName === undefined ? rate : entry.answered! / coveredS;
+        const predictedRate = projectedRate(rate, offered, coveredS, previous);
+        out.push(predict(key, keyId, state, rate, predictedRate, servedRate, aht, idle));
       }
       return out;
     },
   };
 
-  function addAgentSample(state: KeyState, ts: number, idle: number): void {
-    state.agents = idle;
+  function addSample(buckets: Map<number, { sum: number; n: number }>, ts: number, value: number): void {
     const index = Math.floor(ts / hopMs);
-    const bucket = state.agentBuckets.get(index);
+    const bucket = buckets.get(index);
     if (bucket) {
-      bucket.sum += idle;
+      bucket.sum += value;
       bucket.n++;
     } else {
-      state.agentBuckets.set(index, { sum: idle, n: 1 });
+      buckets.set(index, { sum: value, n: 1 });
       // Keep one window of buckets and one spare hop: finals arrive after the lateness.
-      for (const i of state.agentBuckets.keys())
-        if (i < index - windowsPerSize - 1) state.agentBuckets.delete(i);
+      for (const i of buckets.keys()) if (i < index - windowsPerSize - 1) buckets.delete(i);
     }
   }
 
-  /** Mean of the idle gauge over [windowEnd − size, windowEnd); the latest sample when none fell in it. */
-  function meanIdle(state: KeyState, windowEnd: number): number | undefined {
+  /** Mean of a gauge over the last `hops` hops before `windowEnd`; undefined when no sample fell in them. */
+  function meanOf(
+    buckets: Map<number, { sum: number; n: number }>,
+    windowEnd: number,
+    hops: number,
+  ): number | undefined {
     const last = Math.floor(windowEnd / hopMs) - 1;
     let sum = 0;
     let n = 0;
-    for (let i = last - windowsPerSize + 1; i <= last; i++) {
-      const bucket = state.agentBuckets.get(i);
+    for (let i = last - hops + 1; i <= last; i++) {
+      const bucket = buckets.get(i);
       if (bucket) {
         sum += bucket.sum;
         n += bucket.n;
       }
     }
-    return n > 0 ? sum / n : state.agents;
+    return n > 0 ? sum / n : undefined;
   }
 
-  /** The rate of the window that ended one window size before `windowEnd` (no shared data), if known. */
-  function rateBefore(state: KeyState, windowEnd: number): { windowEnd: number; rate: number } | undefined {
-    const end = windowEnd - sizeMs;
-    const rate = state.rates.get(end);
-    return rate === undefined ? undefined : { windowEnd: end, rate };
+  /** The rate over the horizon: the current one, or its significant rise extrapolated. */
+  function projectedRate(
+    rate: number,
+    offered: number,
+    coveredS: number,
+    previous: { offered: number; seconds: number } | undefined,
+  ): number {
+    if (!rule.trend || previous === undefined) return rate;
+    // Compare like with like: the earlier window's count scaled to this window's span.
+    const before = (previous.offered * coveredS) / previous.seconds;
+    const rise = offered - before;
+    if (rise < TREND_SIGNIFICANCE * Math.sqrt(offered + before)) return rate;
+    const slopePerMs = (rate - previous.offered / previous.seconds) / sizeMs;
+    return Math.max(rate, rate + slopePerMs * rule.horizonMs);
+  }
+
+  function patienceSecondsOf(state: KeyState): number {
+    if (rule.patienceMs !== undefined) return rule.patienceMs / 1000;
+    const abandons = state.abandons + PRIOR_ABANDONS;
+    const waiting = state.waitingSeconds + PRIOR_ABANDONS * PRIOR_PATIENCE_S;
+    return waiting / abandons;
   }
 
   function predict(
     key: Readonly<Record<string, string>>,
     keyId: string,
-    windowEnd: number,
+    state: KeyState,
     rate: number,
-    previous: { windowEnd: number; rate: number } | undefined,
+    predictedRate: number,
+    servedRate: number,
     aht: number,
     idle: number,
-  ): RuleVerdict | undefined {
-    let predictedRate = rate;
-    if (rule.trend && previous && windowEnd > previous.windowEnd) {
-      const slopePerMs = (rate - previous.rate) / (windowEnd - previous.windowEnd);
-      predictedRate = Math.max(rate, rate + slopePerMs * rule.horizonMs);
-    }
-    const agents = Math.max(1, Math.round(idle + rate * aht));
+  ): RuleVerdict {
+    const agents = Math.max(1, Math.round(idle + servedRate * aht));
     const target = targetFor(key);
-    const withinMs = answerWithinFor(key);
-    const input = { arrivalRatePerSecond: predictedRate, ahtSeconds: aht, agents };
-    const predictedSl = serviceLevel(input, withinMs / 1000);
-    const predictedAsa = averageSpeedOfAnswer(input);
+    const withinS = answerWithinFor(key) / 1000;
+    const patienceS = isErlangA ? patienceSecondsOf(state) : Infinity;
+    let predictedSl: number;
+    let predictedAsa: number | undefined;
+    let predictedAbandon: number | undefined;
+    if (isErlangA) {
+      const prediction = erlangA(
+        { arrivalRatePerSecond: predictedRate, ahtSeconds: aht, agents, patienceSeconds: patienceS },
+        withinS,
+        shortAbandonS,
+      );
+      predictedSl = prediction.serviceLevel;
+      predictedAbandon = prediction.probabilityOfAbandoning;
+    } else {
+      const input = { arrivalRatePerSecond: predictedRate, ahtSeconds: aht, agents };
+      predictedSl = serviceLevel(input, withinS);
+      predictedAsa = averageSpeedOfAnswer(input);
+    }
+    const bad = predictedSl < target;
     let needed: number | undefined;
-    try {
-      needed = agentsNeeded(predictedRate, aht, withinMs / 1000, target);
-    } catch {
-      needed = undefined; // a target outside (0, 1) or a load beyond any staffing: no number to give
+    // Only an alert says how many agents it takes (a search over staffings: not for every window).
+    if (bad) {
+      try {
+        needed = isErlangA
+          ? agentsNeededErlangA(predictedRate, aht, patienceS, withinS, target, shortAbandonS)
+          : agentsNeeded(predictedRate, aht, withinS, target);
+      } catch {
+        needed = undefined; // a target outside (0, 1) or a load beyond any staffing: no number to give
+      }
     }
     const extra = needed === undefined ? undefined : Math.max(0, needed - agents);
     const horizon = `${Math.round(rule.horizonMs / 60_000)} min`;
     const where = describeKey(key);
-    const bad = predictedSl < target;
+    const model = isErlangA ? `Erlang A (mean patience ${formatValue(patienceS)} s)` : 'Erlang C';
     return {
       verdict: bad ? 'bad' : 'ok',
       keyId,
@@ -224,9 +342,20 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
           (bad
             ? `service level on ${where} predicted ${pct(predictedSl)} within ${horizon} (target ${pct(target)}): ${extra ?? '?'} more agent(s) needed`
             : `service level on ${where} predicted ${pct(predictedSl)} within ${horizon} (target ${pct(target)})`),
-        description: `Erlang C with ${formatValue(predictedRate * 60)} contacts/min (now ${formatValue(rate * 60)}), AHT ${formatValue(aht)} s, ~${agents} agents logged in: service level ${pct(predictedSl)} within ${formatValue(withinMs / 1000)} s, ASA ${formatValue(predictedAsa)} s.`,
+        description:
+          `${model} with ${formatValue(predictedRate * 60)} contacts/min (now ${formatValue(rate * 60)}), AHT ${formatValue(aht)} s, ~${agents} agents logged in: ` +
+          `service level ${pct(predictedSl)} within ${formatValue(withinS)} s` +
+          (predictedAsa !== undefined ? `, ASA ${formatValue(predictedAsa)} s.` : '') +
+          (predictedAbandon !== undefined ? `, ${pct(predictedAbandon)} abandoning.` : ''),
+        model: rule.model,
         predicted_service_level: formatValue(predictedSl),
-        predicted_asa_seconds: formatValue(predictedAsa),
+        ...(predictedAsa !== undefined ? { predicted_asa_seconds: formatValue(predictedAsa) } : {}),
+        ...(predictedAbandon !== undefined
+          ? {
+              predicted_abandonment: formatValue(predictedAbandon),
+              patience_seconds: formatValue(patienceS),
+            }
+          : {}),
         target: formatValue(target),
         agents: String(agents),
         agents_needed: needed === undefined ? 'n/a' : String(needed),

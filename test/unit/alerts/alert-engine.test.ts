@@ -438,6 +438,41 @@ describe('alertEngine: anomaly rules', () => {
     expect(alert.annotations.description).toMatch(/ensemble detector: score .* decided by (seasonal|ewma)/);
   });
 
+  it('still fires on an incident after an alarm that minDeviation turned down (bug: the ensemble suppressed the key for 576 windows)', () => {
+    const p = pipeline(`  - name: asa-anomaly
+    type: anomaly
+    indicator: asa_seconds
+    window: 1m
+    minDeviation: 20
+    resolve: { after: 2 }
+`);
+    // A small excursion at 600 (the detector alarms, the floor says no), the real incident at 700.
+    const points = series(800, (i) => (i >= 600 && i < 603 ? 112 : i >= 700 && i < 705 ? 160 : 100));
+    const batches: IndicatorValue[][] = [];
+    for (let i = 0; i < points.length; i += 100) {
+      batches.push(points.slice(i, i + 100).map((pt) => value('asa_seconds', pt.value, pt.ts)));
+    }
+    const out = runEngine(batches, { pipelines: [p] });
+    expect(out.filter((t) => t.change === 'firing').map((t) => Math.round(t.alert.value!))).toEqual([
+      expect.any(Number),
+    ]);
+    expect(out.find((t) => t.change === 'firing')!.alert.value).toBeGreaterThan(150);
+  });
+
+  it('turns down a deviation below minRelativeDeviation × expected', () => {
+    const rule = (extra: string) =>
+      pipeline(`  - name: asa-anomaly
+    type: anomaly
+    indicator: asa_seconds
+    window: 1m
+${extra}`);
+    // +30 % on a steady 100: unusual to the detector, not a doubling.
+    const points = series(800, (i) => (i >= 700 && i < 705 ? 130 : 100));
+    const batch = [points.map((pt) => value('asa_seconds', pt.value, pt.ts))];
+    expect(runEngine(batch, { pipelines: [rule('')] }).map((t) => t.change)).toContain('firing');
+    expect(runEngine(batch, { pipelines: [rule('    minRelativeDeviation: 1\n')] })).toEqual([]);
+  });
+
   it('stays quiet on the same series without the spike', () => {
     const p = pipeline(`  - name: asa-anomaly
     type: anomaly
@@ -519,17 +554,20 @@ describe('alertEngine: Erlang C prediction rules', () => {
   it('alerts before the breach when the arrival rate climbs, with the number of extra agents needed', () => {
     const p = pipeline(`  - name: staffing-forecast
     type: erlang-c
+    model: erlang-c
     window: 15m/1m
     horizon: 15m
 `);
-    const AHT = 240;
+    const AHT = 24;
     const AGENTS = 20;
-    // Arrivals per 15 min window climb by 1 each minute (offered load 10.9 → 13.9 erlangs over 12
-    // minutes); busy agents follow λ·AHT, the rest of the 20 are idle.
+    const STEP = 10;
+    // Arrivals per 15 min window climb by 10 each minute (offered load 10.9 → 13.9 erlangs over 12
+    // minutes; a rise of 150 on ~500 is well beyond Poisson noise); busy agents follow λ·AHT, the
+    // rest of the 20 are idle.
     // A first window without agents: the rule has seen data since 15 minutes before T0, so the
     // windows below are full ones (no cold-start scaling of the rate).
     const batches: IndicatorValue[][] = [warmUp()];
-    const offeredAt = (i: number) => 40 + i;
+    const offeredAt = (i: number) => 400 + STEP * i;
     // The trend compares windows one size (15 min) apart: no projection before the 16th.
     for (let i = 1; i <= 30; i++) {
       const end = T0 + i * 60_000;
@@ -542,15 +580,15 @@ describe('alertEngine: Erlang C prediction rules', () => {
       ]);
     }
     const out = runEngine(batches, { pipelines: [p] });
-    expect(out.map((t) => t.change)).toEqual(['firing']);
+    expect(out[0]!.change).toBe('firing');
     const alert = out[0]!.alert;
     const i = alert.startsAt / 60_000;
     const rate = offeredAt(i) / 900;
-    const predicted = rate + (1 / 900 / 60_000) * 900_000;
-    // Idle agents averaged over the window: the gauge samples of the 15 minutes before its end.
+    const predicted = rate + (STEP / 900 / 60_000) * 900_000;
+    // Idle agents averaged over the last minute before the window's end: the sample taken at the
+    // previous window's end.
     const idleAt = (j: number) => Math.max(0, Math.round(AGENTS - (offeredAt(j) / 900) * AHT));
-    const inWindow = Array.from({ length: 15 }, (_, k) => i - 15 + k).filter((j) => j >= 1);
-    const meanIdle = inWindow.reduce((sum, j) => sum + idleAt(j), 0) / inWindow.length;
+    const meanIdle = idleAt(i - 1);
     const agents = Math.round(meanIdle + rate * AHT);
     // Before the breach: at the current rate the staffing still meets the 70 % target...
     expect(serviceLevel({ arrivalRatePerSecond: rate, ahtSeconds: AHT, agents }, 20)).toBeGreaterThanOrEqual(
@@ -561,7 +599,9 @@ describe('alertEngine: Erlang C prediction rules', () => {
     const extra = agentsNeeded(predicted, AHT, 20, 0.7) - agents;
     expect(extra).toBeGreaterThan(0);
     expect(alert.annotations.extra_agents).toBe(String(extra));
+    expect(alert.annotations.model).toBe('erlang-c');
     expect(alert.annotations.agents).toBe(String(agents));
+    expect(alert.annotations.model).toBe('erlang-c');
     expect(alert.annotations.summary).toMatch(
       new RegExp(
         `service level on queue=billing/voice,channel=voice predicted .* within 15 min \\(target 70 %\\): ${extra} more agent`,
@@ -574,6 +614,7 @@ describe('alertEngine: Erlang C prediction rules', () => {
   it('averages idle agents over the window (bug: one busy instant with nobody idle predicted a breach)', () => {
     const p = pipeline(`  - name: staffing-forecast
     type: erlang-c
+    model: erlang-c
     window: 15m/1m
 `);
     // 0.05/s × 200 s = 10 erlangs busy; 8 agents idle on most samples, none on the last one.
@@ -603,6 +644,7 @@ describe('alertEngine: Erlang C prediction rules', () => {
   it('stays quiet at a steady rate the staff can handle, and waits for agents before judging', () => {
     const p = pipeline(`  - name: staffing-forecast
     type: erlang-c
+    model: erlang-c
     window: 15m/1m
 `);
     const steady = (i: number, withAgents: boolean): IndicatorValue[] => [
@@ -619,5 +661,94 @@ describe('alertEngine: Erlang C prediction rules', () => {
     expect(quiet).toEqual([]);
     // With no agents value the rule cannot judge, and does not guess.
     expect(runEngine([steady(1, false), steady(2, false)], { pipelines: [p] })).toEqual([]);
+  });
+});
+
+describe('alertEngine: Erlang A prediction rules', () => {
+  const withAbandons = `  - id: contacts_answered
+  - id: contacts_abandoned
+  - id: contacts_in_queue
+`;
+  // 1 call/s, AHT 180 s, 183 agents, callers' mean patience 150 s: Erlang A says 94.7 % answered
+  // within 20 s and 2.34 % hang up (mean queue 3.51); Erlang C, where nobody hangs up, says 46 %.
+  const steady = (i: number, agentsGone = 0): IndicatorValue[] => {
+    const end = T0 + i * 60_000;
+    const answered = agentsGone === 0 ? 879 : 900 - 21 - agentsGone * 5;
+    return [
+      value('agents_available', agentsGone === 0 ? 7.2 : 0, end - 30_000, { window: 'live', kind: 'early' }),
+      value('contacts_in_queue', agentsGone === 0 ? 3.51 : 40, end - 30_000, {
+        window: 'live',
+        kind: 'early',
+      }),
+      value('contacts_offered', 900, end, { window: '15m/1m' }),
+      value('contacts_answered', answered, end, { window: '15m/1m' }),
+      value('contacts_abandoned', 21, end, { window: '15m/1m' }),
+      value('aht_seconds', 180, end, { window: '15m/1m' }),
+    ];
+  };
+  const rule = (model: string) =>
+    pipeline(
+      `  - name: staffing-forecast
+    type: erlang-c
+    model: ${model}
+    window: 15m/1m
+    trend: false
+`,
+      withAbandons,
+    );
+
+  it('stays quiet where Erlang C predicts a breach, because callers who hang up relieve the queue', () => {
+    const batches = Array.from({ length: 30 }, (_, i) => steady(i + 1));
+    expect(runEngine(batches, { pipelines: [rule('erlang-a')] })).toEqual([]);
+    const erlangC = runEngine(batches, { pipelines: [rule('erlang-c')] });
+    expect(erlangC.map((t) => t.change)).toEqual(['firing']);
+    expect(Number(erlangC[0]!.alert.annotations.predicted_service_level)).toBeLessThan(0.5);
+  });
+
+  it('estimates patience from abandons and time spent waiting, and fires when agents leave', () => {
+    // A first final 16 minutes earlier marks where the data began: the windows below are full.
+    const warmUp = ['contacts_offered', 'contacts_answered', 'contacts_abandoned', 'aht_seconds'].map(
+      (name) => value(name, name === 'aht_seconds' ? 180 : 0, T0 - 15 * 60_000, { window: '15m/1m' }),
+    );
+    const batches = [warmUp, ...Array.from({ length: 40 }, (_, i) => steady(i + 1, i + 1 > 30 ? 40 : 0))];
+    const out = runEngine(batches, { pipelines: [rule('erlang-a')] });
+    // Batches arrive a minute apart after the warm-up: the 31st steady one (the first without the
+    // 40 agents) at 32 min, and the very first final after the drop fires.
+    expect(out.map((t) => `${t.at / 60_000}m:${t.change}`)).toEqual(['32m:firing']);
+    const alert = out[0]!.alert;
+    // Waiting 3.51 × 900 s per 21 abandons is 150 s, pulled towards the 180 s prior by its 10 abandons.
+    const patience = Number(alert.annotations.patience_seconds);
+    expect(patience).toBeGreaterThan(150);
+    expect(patience).toBeLessThan(180);
+    expect(alert.annotations.model).toBe('erlang-a');
+    expect(Number(alert.annotations.extra_agents)).toBeGreaterThan(0);
+  });
+
+  it('takes a fixed patience instead of estimating one', () => {
+    const p = parsePipelineYaml(
+      `name: cc
+keyBy: [queue, channel]
+windows: [{ size: 15m, hop: 1m }]
+indicators:
+  - id: contacts_offered
+  - id: aht_seconds
+  - id: agents_available
+  - id: service_level
+    target: { direction: higher-is-better, warn: 0.8, breach: 0.7 }
+alerts:
+  - { name: staffing-forecast, type: erlang-c, window: 15m/1m, trend: false, patience: 150s }
+`,
+      'fixed.yaml',
+    );
+    // Without contacts_answered the busy agents are offered × AHT: 900/900 × 180 + 3 idle = 183.
+    const batches = Array.from({ length: 5 }, (_, i) => {
+      const end = T0 + (i + 1) * 60_000;
+      return [
+        value('agents_available', 3, end - 30_000, { window: 'live', kind: 'early' }),
+        value('contacts_offered', 900, end, { window: '15m/1m' }),
+        value('aht_seconds', 180, end, { window: '15m/1m' }),
+      ];
+    });
+    expect(runEngine(batches, { pipelines: [p] })).toEqual([]);
   });
 });

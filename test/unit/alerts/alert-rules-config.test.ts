@@ -26,23 +26,31 @@ describe('alerts: in pipeline YAML', () => {
   it('loads the shipped rules with their defaults', () => {
     const byName = new Map(loadPipelines('pipelines').map((p) => [p.name, p]));
     expect(byName.get('contact-center')!.alerts!.map((r) => `${r.name}:${r.type}`)).toEqual([
+      'staffing-forecast:erlang-c',
       'service-level-breach:threshold',
       'asa-anomaly:anomaly',
-      'staffing-forecast:erlang-c',
     ]);
-    expect(byName.get('contact-center')!.alerts![2]).toMatchObject({
-      horizonMs: 900_000,
+    expect(byName.get('contact-center')!.alerts![0]).toMatchObject({
+      horizonMs: 300_000,
       arrivals: 'contacts_offered',
       serviceLevel: 'service_level',
       trend: true,
+      model: 'erlang-a',
+      minSamples: 20,
     });
+    expect(byName.get('contact-center')!.alerts![0]).not.toHaveProperty('patienceMs');
     expect(byName.get('digital-journeys')!.alerts!.map((r) => r.type)).toEqual([
       'threshold',
       'anomaly',
       'anomaly',
     ]);
     expect(byName.get('digital-journeys')!.alerts![0]).toMatchObject({ window: '5m/10s', minSamples: 100 });
+    expect(byName.get('digital-journeys')!.alerts![2]).toMatchObject({
+      minRelativeDeviation: 1,
+      minDeviation: 1000,
+    });
     expect(byName.get('voice-of-customer')!.alerts!.map((r) => `${r.name}:${r.type}`)).toEqual([
+      'negative-surge:threshold',
       'negative-feedback:threshold',
     ]);
     expect(byName.get('journey-outcomes')!.alerts).toBeUndefined();
@@ -91,6 +99,18 @@ describe('alerts: in pipeline YAML', () => {
       'p.yaml:10:5: alerts[1]: needs the contacts_offered indicator ("contacts_offered") in this pipeline',
       'p.yaml:10:5: alerts[1]: needs the aht_seconds indicator ("aht_seconds") in this pipeline',
       'p.yaml:10:5: alerts[1]: needs the agents_available indicator ("agents_available") in this pipeline',
+      'p.yaml:10:5: alerts[1]: model erlang-a needs "patience", or contacts_abandoned and contacts_in_queue indicators to estimate it (or model: erlang-c)',
     ]);
+  });
+
+  it('takes a fixed patience for erlang-a, and refuses one for erlang-c', () => {
+    expect(
+      issues(`  - { name: b, type: erlang-c, window: 1m, model: erlang-c, patience: 2m }
+`),
+    ).toContain('p.yaml:9:61: alerts[0].patience: does not apply to model: erlang-c');
+    expect(
+      issues(`  - { name: b, type: erlang-c, window: 1m, patience: 2m }
+`).filter((m) => m.includes('patience')),
+    ).toEqual([]);
   });
 });
