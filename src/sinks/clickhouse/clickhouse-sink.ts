@@ -8,6 +8,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { AppConfig } from '../../config/app-config.js';
 import type { DeadLetter } from '../../events/dead-letter.js';
 import type { CxEvent } from '../../events/types.js';
+import { CxPulseError } from '../../errors/codes.js';
 import type { RetryPolicy } from '../../errors/retry-policy.js';
 import type { IndicatorValue } from '../../windows/indicator-value.js';
 import { createBatchWriter, type BatchWriter } from './batch-writer.js';
@@ -15,19 +16,26 @@ import { connectClickHouse, type ClickHouseConnection } from './connection.js';
 import { migrate, TABLES, type MigrationResult, type TableName } from './migrations.js';
 import { createPseudonymiser, randomPseudonymSecret } from './pseudonymiser.js';
 import { applyRetention } from './retention.js';
+import { insertColumnProblems, type DescribedColumn } from './row-binary.js';
+import {
+  alertEncoder,
+  deadLetterEncoder,
+  encodeInteractionEvents,
+  indicatorValueEncoder,
+  interactionEncoder,
+  type RowEncoder,
+} from './row-encoders.js';
 import {
   alertRow,
   deadLetterRow,
   indicatorValueRow,
-  interactionRow,
   type AlertRecord,
   type AlertRow,
   type DeadLetterRow,
   type IndicatorValueRow,
-  type InteractionRow,
 } from './rows.js';
 import type { ServerCapabilities } from './server-capabilities.js';
-import { qualified } from './sql.js';
+import { qualified, sql } from './sql.js';
 
 export interface ClickHouseBatchOptions {
   /** Rows per insert at most. Default 10 000. */
@@ -107,20 +115,57 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const writeEarly = options.writeEarlyValues ?? false;
 
-  function writerFor<Row extends object>(table: TableName): BatchWriter<Row> {
+  const encoders: Record<TableName, RowEncoder<never>> = {
+    interactions: interactionEncoder,
+    indicator_values: indicatorValueEncoder,
+    alerts: alertEncoder,
+    dead_letters: deadLetterEncoder,
+  };
+  function writerFor<Row extends object>(
+    table: TableName,
+    encode: (rows: readonly Row[]) => Buffer,
+  ): BatchWriter<Row> {
     const target = qualified(database, table);
+    const columns = encoders[table].columns.map(([name]) => name);
     return createBatchWriter<Row>({
       table,
-      insert: (rows) => connection.insert(target, rows),
+      insert: (rows) => connection.insertRowBinary(target, columns, encode(rows)),
       ...options.batch,
       ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
       ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     });
   }
-  const interactions = writerFor<InteractionRow>('interactions');
-  const values = writerFor<IndicatorValueRow>('indicator_values');
-  const alerts = writerFor<AlertRow>('alerts');
-  const deadLetters = writerFor<DeadLetterRow>('dead_letters');
+  // Events are held as they are and mapped while their batch is encoded (the caller keeps them
+  // until the write resolves anyway): no row object per event, and the work overlaps the insert
+  // in flight instead of running inside writeEvents.
+  const interactions = writerFor<CxEvent>('interactions', (events) =>
+    encodeInteractionEvents(events, pseudonymise),
+  );
+  const values = writerFor<IndicatorValueRow>('indicator_values', (rows) =>
+    indicatorValueEncoder.encode(rows),
+  );
+  const alerts = writerFor<AlertRow>('alerts', (rows) => alertEncoder.encode(rows));
+  const deadLetters = writerFor<DeadLetterRow>('dead_letters', (rows) => deadLetterEncoder.encode(rows));
+
+  // RowBinary has no names or types on the wire: a table that drifted from what we encode would
+  // be misread, not refused, so it is compared once before anything is written.
+  const checkColumns = async () => {
+    const problems: string[] = [];
+    for (const table of TABLES) {
+      const described = await connection.query<DescribedColumn>(
+        sql`DESCRIBE TABLE ${qualified(database, table)}`,
+      );
+      for (const problem of insertColumnProblems(encoders[table].columns, described)) {
+        problems.push(`${table}: ${problem}`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new CxPulseError(
+        'CXP_ERR_SINK_CLICKHOUSE_REJECTED',
+        `clickhouse tables in ${database} differ from what the sink writes: ${problems.join('; ')}`,
+      );
+    }
+  };
 
   let capabilities: ServerCapabilities | undefined;
   let retentionTimer: ReturnType<typeof setInterval> | undefined;
@@ -150,6 +195,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     },
     async migrate() {
       const result = await migrate(connection, { database });
+      await checkColumns();
       capabilities = result.capabilities;
       if (retentionDays > 0 && retentionTimer === undefined) {
         scheduledRetention();
@@ -159,9 +205,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
       return result;
     },
     writeEvents(events) {
-      const rows = new Array<InteractionRow>(events.length);
-      for (let i = 0; i < events.length; i++) rows[i] = interactionRow(events[i]!, pseudonymise);
-      return interactions.write(rows);
+      return interactions.write(events);
     },
     writeValues(batch) {
       const writtenAt = now();

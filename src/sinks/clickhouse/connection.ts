@@ -7,15 +7,21 @@
  * (not retriable); anything else (connection refused, timeouts, a server under pressure) becomes
  * CXP_ERR_SINK_CLICKHOUSE (retriable), so the shared retry policy does the right thing.
  */
+import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { CxPulseError } from '../../errors/codes.js';
-import type { Sql } from './sql.js';
+import { identifier, joinSql, sql, type Sql } from './sql.js';
 
 export interface ClickHouseConnection {
   command(statement: Sql): Promise<void>;
   query<T>(statement: Sql): Promise<T[]>;
   /** Inserts rows as JSONEachRow into `table` (already checked and qualified: `db`.`table`). */
   insert(table: Sql, rows: readonly object[]): Promise<void>;
+  /**
+   * Inserts a RowBinary body (row-binary.ts) into `columns` of `table`. The body carries no names
+   * or types: the caller must have checked that `columns` match the table (`insertColumnProblems`).
+   */
+  insertRowBinary(table: Sql, columns: readonly string[], body: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +94,22 @@ export function connectClickHouse(options: ConnectionOptions): ClickHouseConnect
       if (rows.length === 0) return;
       try {
         await client.insert({ table: table.text, values: rows as object[], format: 'JSONEachRow' });
+      } catch (error) {
+        throw classifyClickHouseError(error, `clickhouse insert into ${table.text} failed`);
+      }
+    },
+    async insertRowBinary(table, columns, body) {
+      if (body.length === 0) return;
+      const columnList = joinSql(columns.map((c) => sql`${identifier(c)}`));
+      try {
+        // The client has no RowBinary encoder (insert() only takes JSON rows or text formats), so
+        // the body goes through exec(), which sends the statement in the URL and the bytes as is.
+        const result = await client.exec({
+          query: sql`INSERT INTO ${table} (${columnList}) FORMAT RowBinary`.text,
+          values: Readable.from([body], { objectMode: false }),
+        });
+        // The response body of an insert is empty; reading it to the end frees the socket for reuse.
+        for await (const chunk of result.stream) void chunk;
       } catch (error) {
         throw classifyClickHouseError(error, `clickhouse insert into ${table.text} failed`);
       }

@@ -139,7 +139,7 @@ const str = (x: string | undefined): string => x ?? '';
 const flag = (x: boolean | undefined): number | null => (x === undefined ? null : x ? 1 : 0);
 
 /** Every field of every event type, optional: one flat view to read the union through. */
-interface AnyEventFields {
+export interface AnyEventFields {
   channel?: unknown;
   queue?: unknown;
   contactId?: unknown;
@@ -175,9 +175,10 @@ interface AnyEventFields {
 }
 
 // The decoder has validated types already; these only turn "absent" into the column's empty value.
-const s = (x: unknown): string => (typeof x === 'string' ? x : '');
-const n = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const list = (x: unknown): string[] =>
+// Shared with row-encoders.ts, which writes the same row straight from the event.
+export const s = (x: unknown): string => (typeof x === 'string' ? x : '');
+export const n = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+export const list = (x: unknown): string[] =>
   Array.isArray(x) ? (x as unknown[]).filter((v): v is string => typeof v === 'string') : [];
 
 /** Hot path (one call per stored event): plain field reads, one object literal, no closures. */

@@ -22,6 +22,9 @@ function recordingConnection(version: string, applied: number[] = []) {
     async insert(table: Sql, rows: readonly object[]) {
       inserted.push({ table: table.text, rows });
     },
+    async insertRowBinary() {
+      throw new Error('migrations insert their record as JSON rows');
+    },
     async close() {},
   };
   return { connection, commands, inserted };
