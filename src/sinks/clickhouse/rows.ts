@@ -1,5 +1,5 @@
 /**
- * From the domain types to the rows the ClickHouse tables take (JSONEachRow objects whose keys are
+ * From the domain types to the rows the ClickHouse tables take (objects whose keys are
  * the column names of migrations.ts). Pure functions: the writer and the tests share them.
  *
  * Conventions: times stay epoch milliseconds (`*_ms`, UInt64); a field an event type does not have

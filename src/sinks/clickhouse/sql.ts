@@ -9,7 +9,7 @@
  *
  * Why not server-side parameters (`{name:Type}` + `query_params`)? ClickHouse 18.16, the server
  * this project ships against, rejects them as a syntax error; one code path that works everywhere
- * is safer than two. Rows themselves never go through here: inserts send JSONEachRow bodies,
+ * is safer than two. Rows themselves never go through here: inserts send RowBinary bodies,
  * which are data, not SQL.
  */
 import { CxPulseError } from '../../errors/codes.js';
