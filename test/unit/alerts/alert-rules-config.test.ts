@@ -34,7 +34,7 @@ describe('alerts: in pipeline YAML', () => {
       horizonMs: 300_000,
       arrivals: 'contacts_offered',
       serviceLevel: 'service_level',
-      trend: true,
+      trend: false,
       model: 'erlang-a',
       minSamples: 20,
     });
@@ -44,7 +44,7 @@ describe('alerts: in pipeline YAML', () => {
       'anomaly',
       'anomaly',
     ]);
-    expect(byName.get('digital-journeys')!.alerts![0]).toMatchObject({ window: '5m/10s', minSamples: 100 });
+    expect(byName.get('digital-journeys')!.alerts![0]).toMatchObject({ window: '5m/10s', minSamples: 200 });
     expect(byName.get('digital-journeys')!.alerts![2]).toMatchObject({
       minRelativeDeviation: 1,
       minDeviation: 1000,
