@@ -47,6 +47,18 @@ export function measureRates<K extends string>(
   tasks: Record<K, () => number>,
   options: RoundOptions = {},
 ): Record<K, number> {
+  const samples = sampleRates(tasks, options);
+  return Object.fromEntries(Object.entries(samples).map(([n, s]) => [n, median(s as number[])])) as Record<
+    K,
+    number
+  >;
+}
+
+/** Per task, the rate of every measured round (rounds interleaved across tasks). */
+export function sampleRates<K extends string>(
+  tasks: Record<K, () => number>,
+  options: RoundOptions = {},
+): Record<K, number[]> {
   const warmup = options.warmup ?? 3;
   const rounds = options.rounds ?? 7;
   const names = Object.keys(tasks) as K[];
@@ -59,7 +71,16 @@ export function measureRates<K extends string>(
       if (round >= warmup) samples[n].push(ops / seconds);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<K, number>;
+  return samples;
+}
+
+/**
+ * Median of the per-round ratios value/baseline of two interleaved sample series. On a noisy machine
+ * a slow stretch hits both rounds of a pair, so paired ratios spread less than a ratio of medians.
+ */
+export function pairedRatio(values: readonly number[], baselines: readonly number[]): number {
+  if (values.length !== baselines.length) throw new Error('paired series differ in length');
+  return median(values.map((v, i) => v / baselines[i]!));
 }
 
 /** A result comparing `value` with `baseline` (ratio = value / baseline), rounded for reading. */

@@ -11,14 +11,19 @@
  * emits them (ValueChunker, at most DEFAULT_MAX_VALUES_PER_EMIT per array); the consumer reads every
  * value (counts them) and drops the array, as a sink would once it has encoded it.
  *
- * Measured in a child process (`--expose-gc`, nothing else loaded): RSS after a full GC, in MB; also
+ * Measured in a child process (`--expose-gc`, nothing else loaded, compiled JavaScript as in
+ * production — see childCommand): RSS after a full GC, in MB; also
  * the live heap (heapUsed), what the heap still reserves (heapTotal), and the peak RSS during the run.
  * `BENCH_OBJECT_STATES=1` keeps every pane state an object (WindowEngineTuning.numericStates false),
  * to compare with numeric pane states in one session.
  */
 import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { DEFAULT_CONFIG } from '../src/config/app-config.js';
+import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import type { IndicatorValue } from '../src/windows/indicator-value.js';
 import { DEFAULT_MAX_VALUES_PER_EMIT, ValueChunker } from '../src/windows/value-chunker.js';
 import { WindowEngine } from '../src/windows/window-engine.js';
@@ -70,14 +75,16 @@ function measure(eventsPerSecond: number): ChildReport {
     perBatch += values.length;
   });
   const total = EVENT_TIME_MINUTES * 60 * eventsPerSecond;
-  const chunk = 10_000;
+  // One source batch at a time (a Kafka fetch of one partition holds about this many), dropped once
+  // processed as the source drops it: events generated ahead and held across batches would outlive
+  // young-generation collections and leave garbage in the old generation that production never has.
+  const batchSize = 1_000;
   let peakRss = 0;
   let maxValues = 0;
   const startTs = Date.UTC(2026, 0, 5, 8);
-  for (let done = 0, seed = 1; done < total; done += chunk, seed++) {
-    // Generated a chunk at a time and dropped: only the engine's state stays.
+  for (let done = 0, seed = 1; done < total; done += batchSize, seed++) {
     const events = contactCenterEvents({
-      events: chunk,
+      events: batchSize,
       queues: QUEUES,
       channels: CHANNELS,
       eventsPerSecond,
@@ -85,14 +92,12 @@ function measure(eventsPerSecond: number): ChildReport {
       startTs: startTs + (done * 1000) / eventsPerSecond,
       seed,
     });
-    for (let i = 0; i < events.length; i += 1_000) {
-      perBatch = 0;
-      engine.processBatch(events.slice(i, i + 1_000), out);
-      out.flush();
-      engine.fireEarly(out);
-      out.flush();
-      if (perBatch > maxValues) maxValues = perBatch;
-    }
+    perBatch = 0;
+    engine.processBatch(events, out);
+    out.flush();
+    engine.fireEarly(out);
+    out.flush();
+    if (perBatch > maxValues) maxValues = perBatch;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   gc?.();
@@ -121,14 +126,41 @@ function measure(eventsPerSecond: number): ChildReport {
   };
 }
 
-function inChild(eventsPerSecond: number): ChildReport {
+/**
+ * Production runs compiled JavaScript (`node dist/main.js`, the Docker image), not the tsx loader,
+ * which alone adds about 35 MB of RSS and keeps every transpiled module's source. So the child runs
+ * this file bundled to plain JavaScript by esbuild (what tsx itself uses); `BENCH_MEMORY_TSX=1` runs
+ * it under tsx instead, to compare.
+ */
+async function childCommand(): Promise<string[]> {
   const self = fileURLToPath(import.meta.url);
+  if (process.env.BENCH_MEMORY_TSX === '1') return ['--import', 'tsx', self];
+  // One level below the root like bench/, so its packages and ../pipelines resolve as from there.
+  const root = dirname(dirname(self));
+  const outfile = join(root, '.tmp', 'pipeline-memory.bench.mjs');
+  await build({
+    entryPoints: [self],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Kept external: packages resolve from node_modules as in production.
+    packages: 'external',
+    absWorkingDir: root,
+    logLevel: 'error',
+  });
+  return [outfile];
+}
+
+function inChild(command: readonly string[], eventsPerSecond: number): ChildReport {
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', self, CHILD_FLAG, String(eventsPerSecond)],
+    ['--expose-gc', ...command, CHILD_FLAG, String(eventsPerSecond)],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
+      cwd: process.cwd(),
     },
   );
   if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
@@ -137,8 +169,9 @@ function inChild(eventsPerSecond: number): ChildReport {
 }
 
 export async function run(): Promise<BenchResult[]> {
+  const command = await childCommand();
   return [200].map((eventsPerSecond) => {
-    const r = inChild(eventsPerSecond);
+    const r = inChild(command, eventsPerSecond);
     return {
       name: `pipeline.contact-center.rss.${eventsPerSecond}eps`,
       value: r.rssMB,
@@ -146,6 +179,8 @@ export async function run(): Promise<BenchResult[]> {
       target: 250,
       eventsPerSecond,
       numericStates: NUMERIC_STATES,
+      runtime: process.env.BENCH_MEMORY_TSX === '1' ? 'tsx' : 'bundled-js',
+      heapGrowthPercent: Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent),
       eventsPerKeyPerPane: (eventsPerSecond * 10) / (QUEUES * CHANNELS),
       heapUsedMB: r.heapUsedMB,
       heapTotalMB: r.heapTotalMB,
@@ -163,6 +198,8 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 if (process.argv.includes(CHILD_FLAG)) {
+  // As `cxpulse run` does at start; BENCH_HEAP_GROWTH=0 measures V8's default heap growth instead.
+  applyHeapGrowth(Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent));
   const eventsPerSecond = Number(process.argv[process.argv.indexOf(CHILD_FLAG) + 1]);
   process.stdout.write(`${JSON.stringify(measure(eventsPerSecond))}\n`);
 }

@@ -33,6 +33,7 @@ import { createWebhookNotifier } from '../sinks/webhook/webhook-notifier.js';
 import { createKafkaAlertPublisher } from '../sinks/kafka/alert-publisher.js';
 import type { MessagePublisher } from '../sinks/kafka/kafka-publisher.js';
 import { EXIT_OK, parseOptions, type CliIo, type Command } from './command.js';
+import { applyHeapGrowth } from '../runtime-tuning.js';
 
 const COMMON_OPTIONS = {
   config: { type: 'string' },
@@ -56,6 +57,7 @@ function loadEverything(argv: string[], io: CliIo, overrides: (c: AppConfig) => 
     config.server.port = port;
   }
   overrides(config);
+  applyHeapGrowth(config.runtime.heapGrowthPercent);
   const pipelines = loadPipelines(
     config.pipelines.files.length > 0 ? config.pipelines.files : config.pipelines.dir,
   );

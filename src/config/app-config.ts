@@ -105,6 +105,13 @@ export interface AppConfig {
     /** Secret: HMAC-SHA256 key of the webhook's `x-cxpulse-signature` header. */
     webhookSecret: string;
   };
+  runtime: {
+    /**
+     * How far V8 lets the heap grow past what the last full GC kept before collecting again, in
+     * percent (V8's --heap-growing-percent); 0 keeps V8's own heuristics. See src/runtime-tuning.ts.
+     */
+    heapGrowthPercent: number;
+  };
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
@@ -135,6 +142,7 @@ export const DEFAULT_CONFIG: AppConfig = {
     maxPendingSeries: 100_000,
   },
   alerting: { alertmanagerUrl: '', webhookUrl: '', webhookSecret: '' },
+  runtime: { heapGrowthPercent: 20 },
 };
 
 /** Dotted paths of secrets, for log redaction. */
@@ -190,6 +198,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'ALERTMANAGER_URL', path: ['alerting', 'alertmanagerUrl'], kind: 'string' },
   { name: 'CXPULSE_WEBHOOK_URL', path: ['alerting', 'webhookUrl'], kind: 'string' },
   { name: 'CXPULSE_WEBHOOK_SECRET', path: ['alerting', 'webhookSecret'], kind: 'string' },
+  { name: 'CXPULSE_HEAP_GROWTH_PERCENT', path: ['runtime', 'heapGrowthPercent'], kind: 'integer' },
 ];
 
 /** Milliseconds, written either as an integer or as a duration string (`7d`, `5m`). */
@@ -286,6 +295,10 @@ export const APP_CONFIG_SCHEMA = section(
         webhookSecret: { type: 'string' },
       },
       'Where alert transitions are sent (besides the wallboard and the cx.alerts topic).',
+    ),
+    runtime: section(
+      { heapGrowthPercent: { type: 'integer', minimum: 0, maximum: 1000 } },
+      'Process tuning.',
     ),
   },
   'CX Pulse configuration file.',

@@ -24,8 +24,12 @@ export interface KeyRecord<C = unknown> {
    * retained panes with one or two events each, and per-pane objects cost more than the states.
    */
   paneIndex: number[];
-  /** Per position: max(⌊watermark at creation / paneMs⌋, pane index), to tell whether a closed window had counted it. */
-  paneSeen: number[];
+  /**
+   * For the rare pane created after the watermark had passed its start (by a late event): pane index →
+   * ⌊watermark at creation / paneMs⌋, to tell whether a closed window had counted it. Every other pane
+   * counts as seen at its own index; a per-position array for that saved nothing but 8 B a pane.
+   */
+  lateSeen: Map<number, number> | undefined;
   /** Per position: which indicators have a state in the pane (bit a = indicator a; see pane-store.ts). */
   paneMask: number[];
   /** Per position: where the pane's states start in `states`. */
@@ -69,7 +73,7 @@ export function newKeyRecord<C = unknown>(
     values,
     lastTs: -Infinity,
     paneIndex: [],
-    paneSeen: [],
+    lateSeen: undefined,
     paneMask: [],
     paneStart: [],
     states: [],

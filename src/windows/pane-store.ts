@@ -113,6 +113,12 @@ export function lowerBound(key: KeyRecord, index: number): number {
   return lo;
 }
 
+/** ⌊watermark / paneMs⌋ when the pane at `pos` was created, or its own index if that was later. */
+export function paneSeen(key: KeyRecord, pos: number): number {
+  const index = key.paneIndex[pos]!;
+  return key.lateSeen?.get(index) ?? index;
+}
+
 /** Position of pane `index`, or -1. */
 export function findPane(key: KeyRecord, index: number): number {
   const pos = lowerBound(key, index);
@@ -184,16 +190,15 @@ export function insertPane(
 ): number {
   const pos = lowerBound(key, index);
   const dense = stride > MAX_SPARSE_INDICATORS;
+  if (seen > index) (key.lateSeen ??= new Map()).set(index, seen);
   const length = key.paneIndex.length;
   const start = pos === length ? key.states.length : key.paneStart[pos]!;
   if (pos === length) {
     key.paneIndex.push(index);
-    key.paneSeen.push(seen);
     key.paneMask.push(dense ? DENSE : 0);
     key.paneStart.push(start);
   } else {
     key.paneIndex.splice(pos, 0, index);
-    key.paneSeen.splice(pos, 0, seen);
     key.paneMask.splice(pos, 0, dense ? DENSE : 0);
     key.paneStart.splice(pos, 0, start);
     if (key.lastPos >= pos) key.lastPos++;
@@ -213,6 +218,7 @@ export function insertPane(
 export function removePane(key: KeyRecord, index: number): void {
   const pos = findPane(key, index);
   if (pos < 0) return;
+  key.lateSeen?.delete(index);
   if (key.lastPaneIndex === index) {
     key.lastPaneIndex = NaN;
     key.lastPos = -1;
@@ -221,7 +227,6 @@ export function removePane(key: KeyRecord, index: number): void {
   const end = paneEnd(key, pos);
   if (pos !== key.head) {
     key.paneIndex.splice(pos, 1);
-    key.paneSeen.splice(pos, 1);
     key.paneMask.splice(pos, 1);
     key.paneStart.splice(pos, 1);
     key.states.splice(start, end - start);
@@ -238,7 +243,7 @@ export function removePane(key: KeyRecord, index: number): void {
   if (head === length) {
     // Empty: let the arrays go (a key without panes may be evicted or sit idle for long).
     key.paneIndex = [];
-    key.paneSeen = [];
+    key.lateSeen = undefined;
     key.paneMask = [];
     key.paneStart = [];
     key.states = [];
@@ -248,7 +253,6 @@ export function removePane(key: KeyRecord, index: number): void {
   } else if (head >= COMPACT_MIN_DEAD && head * 2 >= length) {
     const offset = key.paneStart[head]!;
     dropFront(key.paneIndex, head);
-    dropFront(key.paneSeen, head);
     dropFront(key.paneMask, head);
     dropFront(key.paneStart, head);
     for (let p = 0; p < key.paneStart.length; p++) key.paneStart[p]! -= offset;

@@ -28,6 +28,7 @@ import {
   insertPane,
   lowerBound,
   paneCount,
+  paneSeen,
   popcount,
   removePane,
   SlotLayout,
@@ -482,7 +483,7 @@ export class WindowEngine {
     const start = k * shape.hop;
     const endPane = endMs / this.paneMs;
     const hi = lowerBound(key, start + shape.size);
-    for (let pos = lowerBound(key, start); pos < hi; pos++) if (key.paneSeen[pos]! < endPane) return true;
+    for (let pos = lowerBound(key, start); pos < hi; pos++) if (paneSeen(key, pos) < endPane) return true;
     return false;
   }
 
