@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { portFromEnv } from './services.js';
 import { aptInstall, isOurProcess, spawnDetached, stopProcess, waitUntil, type Log } from './processes.js';
 
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
@@ -32,7 +33,7 @@ export async function startAlertmanager(
 ): Promise<AlertmanagerService> {
   const log = options.log ?? (() => undefined);
   if (!existsSync(ALERTMANAGER_BINARY)) aptInstall(['prometheus-alertmanager'], log);
-  const port = options.port ?? DEFAULT_ALERTMANAGER_PORT;
+  const port = options.port ?? portFromEnv('CXP_ALERTMANAGER_PORT', DEFAULT_ALERTMANAGER_PORT);
   const dir = mkdtempSync(join(tmpdir(), 'cxpulse-alertmanager-'));
   const configPath = join(dir, 'alertmanager.yml');
   writeFileSync(configPath, CONFIG);

@@ -75,7 +75,7 @@ export interface UpResult {
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-function portFromEnv(name: string, fallback: number): number {
+export function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
