@@ -69,6 +69,8 @@ const TREND_SIGNIFICANCE = 2;
  * on a queue with 20 calls in 5 minutes it is ±45 %, and the model's noise no longer pages.
  */
 const EVIDENCE_SD = 2;
+/** Window name of the live gauges (LIVE_WINDOW of src/windows/pipeline-indicators.ts). */
+const LIVE_WINDOW = 'live';
 
 interface WindowInputs {
   offered?: number;
@@ -88,6 +90,14 @@ interface KeyState {
   agentBuckets: Map<number, { sum: number; n: number }>;
   /** Queue-length gauge samples, bucketed the same way. */
   queueBuckets: Map<number, { sum: number; n: number }>;
+  /** Busy agents (busy + wrap) from the live gauges, bucketed the same way. */
+  busyBuckets: Map<number, { sum: number; n: number }>;
+  /** The idle-agents sample waiting for the occupancy sample of the same tick. */
+  idleAt?: { ts: number; value: number };
+  /** Agents logged in at the last tick where somebody was idle (occupancy < 1 tells it). */
+  loggedIn?: number;
+  /** Time of the latest idle-agents gauge sample. */
+  lastGaugeAt?: number;
   /** Decayed sums for the patience estimate: abandons and seconds spent waiting. */
   abandons: number;
   waitingSeconds: number;
@@ -114,6 +124,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
   const estimatesPatience = isErlangA && rule.patienceMs === undefined;
   const abandonedName = estimatesPatience ? unfiltered('contacts_abandoned') : undefined;
   const queuedName = estimatesPatience ? unfiltered('contacts_in_queue') : undefined;
+  const occupancyName = unfiltered('occupancy');
   const keys = new Map<string, KeyState>();
   const guard = new WindowEndGuard();
 
@@ -126,6 +137,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         counts: new Map(),
         agentBuckets: new Map(),
         queueBuckets: new Map(),
+        busyBuckets: new Map(),
         abandons: 0,
         waitingSeconds: 0,
       };
@@ -163,12 +175,20 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
       const ready: Array<{ keyId: string; key: Readonly<Record<string, string>>; windowEnd: number }> = [];
       for (const v of values) {
         if (v.pipeline !== pipeline.name) continue;
+        if (v.window === LIVE_WINDOW && v.indicator === occupancyName) {
+          const state = keys.get(v.keyId);
+          if (state && v.value !== null && Number.isFinite(v.value))
+            observeOccupancy(state, v.windowEnd, v.value);
+          continue;
+        }
         if (v.indicator === rule.agents || (queuedName !== undefined && v.indicator === queuedName)) {
           if (v.value !== null && Number.isFinite(v.value)) {
             const state = stateOf(v.keyId);
             if (!state) continue;
             if (v.indicator === rule.agents) {
               state.agents = v.value;
+              state.idleAt = { ts: v.windowEnd, value: v.value };
+              state.lastGaugeAt = v.windowEnd;
               addSample(state.agentBuckets, v.windowEnd, v.value);
             } else addSample(state.queueBuckets, v.windowEnd, v.value);
           }
@@ -222,21 +242,57 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
           state.waitingSeconds =
             state.waitingSeconds * memoryDecay + (meanQueue ?? 0) * coveredS * shareOfWindow;
         }
-        const aht = state.lastAht;
-        const idle = meanOf(state.agentBuckets, windowEnd, idleHops) ?? state.agents;
-        if (aht === undefined || idle === undefined) continue;
-        if (rule.minSamples !== undefined && offered < rule.minSamples) continue;
+        let idle = meanOf(state.agentBuckets, windowEnd, idleHops) ?? state.agents;
         const served = answeredName === undefined ? offered : entry.answered!;
+        let aht = state.lastAht;
+        /** Busy agents counted on the live gauges, when the model takes them from there. */
+        let countedBusy: number | undefined;
+        if (windowEnd - start < sizeMs && served > 0 && state.lastGaugeAt !== undefined) {
+          // Cold start: only the contacts that already ended have a handle time, and in the first
+          // minutes those are the short ones (125 s three minutes in, against ~300 s), so the
+          // model saw half the load. Busy agents ÷ answered rate (Little's law) counts the
+          // contacts still in progress at their elapsed time, a lower bound of their handle time;
+          // once the data spans a window the ended contacts are the unbiased sample again. Idle
+          // and busy are read together from the latest minute of the gauges (the window's final
+          // comes a lateness later), the same instant for both.
+          const gaugeEnd = (Math.floor(state.lastGaugeAt / hopMs) + 1) * hopMs;
+          const busy = meanOf(state.busyBuckets, gaugeEnd, idleHops);
+          const idleNow = meanOf(state.agentBuckets, gaugeEnd, idleHops);
+          if (busy !== undefined && idleNow !== undefined && busy / (served / coveredS) > (aht ?? 0)) {
+            aht = busy / (served / coveredS);
+            idle = idleNow;
+            countedBusy = busy;
+          }
+        }
+        if (aht === undefined || aht <= 0 || idle === undefined) continue;
+        if (rule.minSamples !== undefined && offered < rule.minSamples) continue;
         const predictedRate = projectedRate(rate, offered, coveredS, previous);
+        // Busy agents from answered × AHT carry the answered count's Poisson noise; counted on the
+        // gauges they carry none.
+        const busyAgents = countedBusy ?? (served / coveredS) * aht;
+        const busyAgentsHigh = countedBusy ?? ((served + EVIDENCE_SD * Math.sqrt(served)) / coveredS) * aht;
         const noise = {
           rateLow: Math.max(0, predictedRate - (EVIDENCE_SD * Math.sqrt(offered)) / coveredS),
-          servedRateHigh: (served + EVIDENCE_SD * Math.sqrt(served)) / coveredS,
+          agentsHigh: Math.max(1, Math.round(idle + busyAgentsHigh)),
         };
-        out.push(predict(key, keyId, state, rate, predictedRate, served / coveredS, noise, aht, idle));
+        const agents = Math.max(1, Math.round(idle + busyAgents));
+        out.push(predict(key, keyId, state, rate, predictedRate, agents, noise, aht));
       }
       return out;
     },
   };
+
+  /**
+   * Busy agents from the live gauges: with `a` idle and occupancy `o` = busy ÷ logged in, logged in
+   * = a ÷ (1 − o); when nobody is idle (o = 1) every agent last seen logged in is busy.
+   */
+  function observeOccupancy(state: KeyState, ts: number, occupancy: number): void {
+    const idle = state.idleAt;
+    if (idle === undefined || idle.ts !== ts) return;
+    if (occupancy < 1) state.loggedIn = idle.value / (1 - occupancy);
+    if (state.loggedIn === undefined) return;
+    addSample(state.busyBuckets, ts, Math.max(0, state.loggedIn - idle.value));
+  }
 
   function addSample(buckets: Map<number, { sum: number; n: number }>, ts: number, value: number): void {
     const index = Math.floor(ts / hopMs);
@@ -299,12 +355,10 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
     state: KeyState,
     rate: number,
     predictedRate: number,
-    servedRate: number,
-    noise: { rateLow: number; servedRateHigh: number },
+    agents: number,
+    noise: { rateLow: number; agentsHigh: number },
     aht: number,
-    idle: number,
   ): RuleVerdict {
-    const agents = Math.max(1, Math.round(idle + servedRate * aht));
     const target = targetFor(key);
     const withinS = answerWithinFor(key) / 1000;
     const patienceS = isErlangA ? patienceSecondsOf(state) : Infinity;
@@ -329,9 +383,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
       predictedAsa = averageSpeedOfAnswer({ arrivalRatePerSecond: predictedRate, ahtSeconds: aht, agents });
     }
     // The breach must hold at the favourable end of the counts' noise too (EVIDENCE_SD).
-    const bad =
-      predictedSl < target &&
-      slAt(noise.rateLow, Math.max(1, Math.round(idle + noise.servedRateHigh * aht))) < target;
+    const bad = predictedSl < target && slAt(noise.rateLow, noise.agentsHigh) < target;
     let needed: number | undefined;
     // Only an alert says how many agents it takes (a search over staffings: not for every window).
     if (bad) {

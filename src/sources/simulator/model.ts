@@ -40,6 +40,11 @@ export interface TeamSpec {
   name: string;
   /** Queue skills, most important first: a free agent serves the first non-empty one. */
   queues: string[];
+  /**
+   * β of the square-root staffing rule N = A + β√A for this team (default STAFFING_BETA in
+   * simulator.ts). By Halfin–Whitt, P(wait) ≈ 1 / (1 + β·Φ(β)/φ(β)): 0.6 → about 40 %, 1.5 → 8 %.
+   */
+  staffingBeta?: number;
 }
 
 const min = 60_000;
@@ -100,7 +105,11 @@ export const TEAMS: readonly TeamSpec[] = [
   { name: 'tech-voice', queues: ['tech-support/voice'] },
   { name: 'tech-chat', queues: ['tech-support/chat'] },
   { name: 'sales', queues: ['sales/voice', 'sales/chat'] },
-  { name: 'vip', queues: ['vip/voice'] },
+  // VIP lines are planned for their own, stricter objective (85 % within 10 s, against 80 % within
+  // 20 s elsewhere): with β 0.6 a VIP caller waits as often as anyone (≈ 40 %) and the 10-second
+  // target is missed on ordinary hours; β 2 makes about 3 % wait (β 1.5, 8 %, still breached it on
+  // the morning ramp, which the quarter-hourly plan lags).
+  { name: 'vip', queues: ['vip/voice'], staffingBeta: 2 },
   { name: 'digital', queues: ['social-care/social', 'app-support/app', 'web-support/web', 'email/email'] },
   { name: 'store', queues: ['store/store'] },
 ];

@@ -729,8 +729,8 @@ class SimulatorImpl implements Simulator {
         const rate = contactRate * share * this.season(q.spec.profile, horizon) + q.extraRate;
         erlangs += (rate * q.meanHandleMs) / 1000;
       }
-      const needed =
-        erlangs > 0 ? (erlangs + STAFFING_BETA * Math.sqrt(erlangs)) / (1 - BREAK_TIME_SHARE) : 0;
+      const beta = team.spec.staffingBeta ?? STAFFING_BETA;
+      const needed = erlangs > 0 ? (erlangs + beta * Math.sqrt(erlangs)) / (1 - BREAK_TIME_SHARE) : 0;
       const away = this.awayFraction.get(team) ?? 0;
       const target = Math.ceil(needed * this.staffingFactor * (1 - away));
       this.staffTeam(team, target, t);

@@ -665,6 +665,41 @@ describe('alertEngine: Erlang C prediction rules', () => {
     // With no agents value the rule cannot judge, and does not guess.
     expect(runEngine([steady(1, false), steady(2, false)], { pipelines: [p] })).toEqual([]);
   });
+  it('counts busy agents on a cold start (bug: AHT from the contacts that ended first saw half the load)', () => {
+    const p = pipeline(
+      `  - name: staffing-forecast
+    type: erlang-c
+    model: erlang-c
+    window: 15m/1m
+    trend: false
+`,
+      `  - id: contacts_answered
+  - id: occupancy
+`,
+    );
+    // Three minutes into the data: 1.2 calls/s offered, 1/s answered, and the few contacts that
+    // ended were the short ones (60 s). The gauges say 10 agents idle, 170 busy: each busy agent
+    // holds a contact that has lasted about as long as the data, so AHT is at least 170 s.
+    const batches = [1, 2, 3].map((i) => {
+      const end = T0 + i * 60_000;
+      return [
+        value('agents_available', 10, end - 30_000, { window: 'live', kind: 'early' }),
+        value('occupancy', 170 / 180, end - 30_000, { window: 'live', kind: 'early' }),
+        value('contacts_offered', 72 * i, end, { window: '15m/1m' }),
+        value('contacts_answered', 60 * i, end, { window: '15m/1m' }),
+        value('aht_seconds', 60, end, { window: '15m/1m' }),
+      ];
+    });
+    const out = runEngine(batches, { pipelines: [p] });
+    expect(changes(out)).toEqual(['3m:firing']);
+    expect(out[0]!.alert.annotations.agents).toBe('180');
+    expect(Number(out[0]!.alert.annotations.aht_seconds)).toBeGreaterThanOrEqual(170);
+    // What the ended contacts alone said: 60 s × 1 answered/s + 10 idle = 70 agents for 72 erlangs,
+    // but at the favourable end of the noise (62 erlangs, 75 agents) comfortably staffed.
+    expect(serviceLevel({ arrivalRatePerSecond: 62 / 60, ahtSeconds: 60, agents: 75 }, 20)).toBeGreaterThan(
+      0.7,
+    );
+  });
 });
 
 describe('alertEngine: Erlang A prediction rules', () => {

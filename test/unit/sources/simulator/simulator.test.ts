@@ -154,6 +154,38 @@ describe('createSimulator', () => {
     expect(contacts.some((c) => c.queue === 'vip/voice' && c.segment === 'vip')).toBe(true);
   });
 
+  it('answers the longest-waiting VIP contact of a queue before any standard one', () => {
+    // VIP chat contacts stay on the chat queues (only voice has a VIP queue); understaffed, the
+    // chat queues keep contacts waiting, and the VIP lane is served first.
+    const events = run({ seed: 4, rate: 300, seasonality: false, staffingFactor: 0.8 }, 30 * MIN);
+    const waits = { vip: [] as number[], standard: [] as number[] };
+    for (const e of events) {
+      if (e.type !== 'contact.answered' || e.channel !== 'chat') continue;
+      (e.segment === 'vip' ? waits.vip : waits.standard).push(e.waitMs ?? 0);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(waits.vip.length).toBeGreaterThan(50);
+    expect(mean(waits.standard)).toBeGreaterThan(30_000);
+    expect(mean(waits.vip)).toBeLessThan(mean(waits.standard) / 3);
+  });
+
+  it('staffs the VIP queue for its own target (85 % within 10 s), the others by the standard rule', () => {
+    const events = run({ seed: 5, rate: 200 }, 60 * MIN);
+    const within10s = (queue: string) => {
+      let answered = 0;
+      let fast = 0;
+      for (const e of events) {
+        if (e.type !== 'contact.answered' && e.type !== 'contact.abandoned') continue;
+        if (e.queue !== queue || e.ts < START + 10 * MIN) continue;
+        answered++;
+        if (e.type === 'contact.answered' && (e.waitMs ?? 0) <= 10_000) fast++;
+      }
+      return fast / answered;
+    };
+    expect(within10s('vip/voice')).toBeGreaterThan(0.9);
+    expect(within10s('billing/voice')).toBeLessThan(within10s('vip/voice'));
+  });
+
   it('with fewer agents, mean wait and abandonment go up', () => {
     const full = queueStats(run({ seed: 2, rate: 200, seasonality: false }, 25 * MIN));
     const short = queueStats(run({ seed: 2, rate: 200, seasonality: false, staffingFactor: 0.85 }, 25 * MIN));
