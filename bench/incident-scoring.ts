@@ -100,6 +100,9 @@ export function matchesIncident(firing: Firing, incident: IncidentLabel): boolea
       return (
         firing.ruleType === 'silence' && (labels.queue === undefined || labels.queue === incident.target)
       );
+    case 'customer-contacts':
+      // One customer's bad day raises a work order (src/analytics/at-risk), never an alert.
+      return false;
   }
 }
 

@@ -100,6 +100,47 @@ export interface PipelineDefinition {
   indicators: IndicatorDefinition[];
   /** Alert rules over this pipeline's values (src/alerts, docs/alerting.md); absent when none. */
   alerts?: AlertRuleDefinition[];
+  /** At-risk customers and their work orders (src/analytics/at-risk, docs/analytics.md); absent when none. */
+  atRisk?: AtRiskDefinition;
+}
+
+/**
+ * What counts against a customer in the at-risk record, in priority order: when one event makes
+ * several causes cross at once, the work order names the first of them.
+ */
+export const AT_RISK_CAUSES = [
+  'abandons',
+  'failedTouchpoints',
+  'negativeAnswers',
+  'longWaits',
+  'repeatContacts',
+] as const;
+export type AtRiskCause = (typeof AT_RISK_CAUSES)[number];
+
+export interface AtRiskDefinition {
+  /** How far back a customer's experience counts (event time). */
+  lookbackMs: number;
+  /** The lookback is kept as this many time buckets of lookbackMs / buckets each (the approximation). */
+  buckets: number;
+  /** At most one work order per customer and cause per aligned period of this length. */
+  dedupWindowMs: number;
+  /** A contact answered or abandoned after at least this wait is a long wait. */
+  longWaitMs: number;
+  /** Which answers are negative: csat ≤ csatAtMost, nps ≤ npsAtMost, social sentiment ≤ sentimentAtMost. */
+  negative: { csatAtMost: number; npsAtMost: number; sentimentAtMost: number };
+  /**
+   * Per segment, the count of each cause within the lookback at which a work order is raised.
+   * `default` applies to every segment; a named segment overrides causes of it. A cause absent
+   * from both is never raised for that segment.
+   */
+  thresholds: { default: Partial<Record<AtRiskCause, number>> } & Record<
+    string,
+    Partial<Record<AtRiskCause, number>>
+  >;
+  /** Owning team per touchpoint (or contact queue); `default` for the rest. */
+  owners: { default: string } & Record<string, string>;
+  /** Cap on customers held; beyond it the least recently active one is forgotten. */
+  maxCustomers: number;
 }
 
 export const ALERT_SEVERITIES = ['warning', 'critical'] as const;

@@ -16,6 +16,7 @@ import type { FilterPredicate } from './filter.js';
 import { compareIssues, fieldPath, parseLocatedYaml } from './located-yaml.js';
 import type { ConfigIssue, LocatedYaml, PathSegment } from './located-yaml.js';
 import type {
+  AtRiskDefinition,
   AlertRuleDefinition,
   AlertSeverityName,
   Dimension,
@@ -25,7 +26,12 @@ import type {
   TargetDefinition,
   WindowDefinition,
 } from './pipeline-definition.js';
-import { PIPELINE_DEFAULTS, PIPELINE_PATTERN_HINTS, PIPELINE_SCHEMA } from './pipeline-schema.js';
+import {
+  AT_RISK_DEFAULTS,
+  PIPELINE_DEFAULTS,
+  PIPELINE_PATTERN_HINTS,
+  PIPELINE_SCHEMA,
+} from './pipeline-schema.js';
 import { issuesFromAjv } from './schema-issues.js';
 
 /** The YAML shape after schema validation (durations still strings, defaults not yet applied). */
@@ -51,6 +57,18 @@ interface PipelineYaml {
     targetsByKey?: Record<string, TargetDefinition>;
   }>;
   alerts?: AlertRuleYaml[];
+  atRisk?: AtRiskYaml;
+}
+
+interface AtRiskYaml {
+  lookback?: string;
+  buckets?: number;
+  dedupWindow?: string;
+  longWait?: string;
+  negative?: Partial<AtRiskDefinition['negative']>;
+  thresholds: AtRiskDefinition['thresholds'];
+  owners: AtRiskDefinition['owners'];
+  maxCustomers?: number;
 }
 
 /** One `alerts:` entry after schema validation; which fields apply is checked by `alertIssues`. */
@@ -340,7 +358,30 @@ function semanticIssues(data: unknown, located: LocatedYaml): ConfigIssue[] {
     }
   });
   if (Array.isArray(data.alerts)) alertIssues(data.alerts, indicators, windowNames, keyBy, at);
+  if (isRecord(data.atRisk)) atRiskIssues(data.atRisk, at);
   return issues;
+}
+
+/** What the schema cannot say about `atRisk:`: the buckets must divide the lookback into whole ms. */
+function atRiskIssues(
+  atRisk: Record<string, unknown>,
+  at: (path: PathSegment[], message: string, target?: 'key' | 'value') => void,
+): void {
+  const lookback =
+    typeof atRisk.lookback === 'string'
+      ? parseDuration(atRisk.lookback)
+      : parseDuration(AT_RISK_DEFAULTS.lookback);
+  const buckets = typeof atRisk.buckets === 'number' ? atRisk.buckets : AT_RISK_DEFAULTS.buckets;
+  if (lookback === undefined || !Number.isInteger(buckets) || buckets < 1) return;
+  if (lookback === 0) at(['atRisk', 'lookback'], 'must be longer than 0');
+  else if (lookback % buckets !== 0) {
+    at(
+      atRisk.buckets === undefined ? ['atRisk', 'lookback'] : ['atRisk', 'buckets'],
+      `must divide the lookback (${String(atRisk.lookback ?? AT_RISK_DEFAULTS.lookback)}) into whole milliseconds, got ${buckets} buckets`,
+    );
+  }
+  const dedup = typeof atRisk.dedupWindow === 'string' ? parseDuration(atRisk.dedupWindow) : undefined;
+  if (dedup === 0) at(['atRisk', 'dedupWindow'], 'must be longer than 0');
 }
 
 /** What the schema cannot say about `alerts:`: fields per type, references to indicators and windows. */
@@ -516,6 +557,21 @@ function toDefinition(yaml: PipelineYaml, file: string): PipelineDefinition {
     ...(yaml.alerts !== undefined
       ? { alerts: yaml.alerts.map((rule) => toAlertRule(rule, indicators)) }
       : {}),
+    ...(yaml.atRisk !== undefined ? { atRisk: toAtRisk(yaml.atRisk) } : {}),
+  };
+}
+
+function toAtRisk(yaml: AtRiskYaml): AtRiskDefinition {
+  const ms = (text: string | undefined, fallback: string): number => parseDuration(text ?? fallback)!;
+  return {
+    lookbackMs: ms(yaml.lookback, AT_RISK_DEFAULTS.lookback),
+    buckets: yaml.buckets ?? AT_RISK_DEFAULTS.buckets,
+    dedupWindowMs: ms(yaml.dedupWindow, AT_RISK_DEFAULTS.dedupWindow),
+    longWaitMs: ms(yaml.longWait, AT_RISK_DEFAULTS.longWait),
+    negative: { ...AT_RISK_DEFAULTS.negative, ...yaml.negative },
+    thresholds: yaml.thresholds,
+    owners: yaml.owners,
+    maxCustomers: yaml.maxCustomers ?? AT_RISK_DEFAULTS.maxCustomers,
   };
 }
 

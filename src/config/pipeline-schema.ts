@@ -9,7 +9,7 @@ import { EVENT_TYPES } from '../events/types.js';
 import { DURATION_PATTERN } from './duration.js';
 import { FILTER_SCHEMA } from './filter.js';
 import { DETECTOR_NAMES } from '../alerts/detectors/registry.js';
-import { ALERT_SEVERITIES, DIMENSIONS, INDICATOR_IDS } from './pipeline-definition.js';
+import { ALERT_SEVERITIES, AT_RISK_CAUSES, DIMENSIONS, INDICATOR_IDS } from './pipeline-definition.js';
 
 /** Defaults of the optional fields, as written in YAML (documented in docs/pipelines.md). */
 export const PIPELINE_DEFAULTS = {
@@ -23,11 +23,22 @@ export const PIPELINE_DEFAULTS = {
   maxKeys: 10_000,
 } as const;
 
+/** Defaults of the optional `atRisk:` fields, as written in YAML (documented in docs/analytics.md). */
+export const AT_RISK_DEFAULTS = {
+  lookback: '1d',
+  buckets: 6,
+  dedupWindow: '1d',
+  longWait: '2m',
+  negative: { csatAtMost: 2, npsAtMost: 4, sentimentAtMost: -0.5 },
+  maxCustomers: 2_000_000,
+} as const;
+
 export const PIPELINE_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
 export const ALERT_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
 export const ALERT_TYPES = ['threshold', 'anomaly', 'silence', 'erlang-c'] as const;
 export const WINDOW_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9/_.-]*$';
 export const INDICATOR_NAME_PATTERN = '^[a-z][a-z0-9_]*$';
+export const SEGMENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 /** `dim=value[,dim=value]`; the dimensions themselves are checked against keyBy by the loader. */
 export const TARGET_KEY_PATTERN = '^[a-z]+=[^,=]+(,[a-z]+=[^,=]+)*$';
 
@@ -38,6 +49,7 @@ export const PIPELINE_PATTERN_HINTS: Record<string, string> = {
   [INDICATOR_NAME_PATTERN]: 'must be lower-case letters, digits and underscores, starting with a letter',
   [TARGET_KEY_PATTERN]: 'must be written dim=value or dim=value,dim=value (e.g. queue=billing)',
   '^[A-Za-z][A-Za-z0-9_]*$': 'must be an event field name (letters, digits, underscores)',
+  [SEGMENT_NAME_PATTERN]: 'must be a segment name (letters, digits and _ . -), or default',
 };
 
 function duration(description: string, defaultValue?: string) {
@@ -207,6 +219,7 @@ export const PIPELINE_SCHEMA = {
       description: 'Alert rules over this pipeline (docs/alerting.md). Which fields apply depends on `type`.',
       items: { $ref: '#/definitions/alertRule' },
     },
+    atRisk: { $ref: '#/definitions/atRisk' },
   },
   definitions: {
     filter: localiseFilterSchema(),
@@ -307,6 +320,91 @@ export const PIPELINE_SCHEMA = {
         },
         summary: { type: 'string' },
       },
+    },
+    atRisk: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['thresholds', 'owners'],
+      description:
+        "At-risk customers (docs/analytics.md): per customer, bad experiences over a lookback; crossing a segment's threshold raises one work order for the owning team.",
+      properties: {
+        lookback: duration(
+          'How far back a customer’s experience counts (event time).',
+          AT_RISK_DEFAULTS.lookback,
+        ),
+        buckets: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 24,
+          default: AT_RISK_DEFAULTS.buckets,
+          description:
+            'Time buckets the lookback is kept in (memory per customer grows with it); must divide lookback.',
+        },
+        dedupWindow: duration(
+          'At most one work order per customer and cause per aligned period of this length.',
+          AT_RISK_DEFAULTS.dedupWindow,
+        ),
+        longWait: duration(
+          'A contact answered or abandoned after at least this wait is a long wait.',
+          AT_RISK_DEFAULTS.longWait,
+        ),
+        negative: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Which answers count as negative.',
+          properties: {
+            csatAtMost: {
+              type: 'number',
+              minimum: 1,
+              maximum: 5,
+              default: AT_RISK_DEFAULTS.negative.csatAtMost,
+            },
+            npsAtMost: {
+              type: 'number',
+              minimum: 0,
+              maximum: 10,
+              default: AT_RISK_DEFAULTS.negative.npsAtMost,
+            },
+            sentimentAtMost: {
+              type: 'number',
+              minimum: -1,
+              maximum: 1,
+              default: AT_RISK_DEFAULTS.negative.sentimentAtMost,
+            },
+          },
+        },
+        thresholds: {
+          type: 'object',
+          required: ['default'],
+          description:
+            'Per segment (`default` for all; a named segment such as `vip` overrides causes of it), the count within the lookback at which a work order is raised.',
+          propertyNames: { pattern: SEGMENT_NAME_PATTERN },
+          properties: { default: { $ref: '#/definitions/atRiskThresholds' } },
+          additionalProperties: { $ref: '#/definitions/atRiskThresholds' },
+        },
+        owners: {
+          type: 'object',
+          required: ['default'],
+          description: 'Owning team per touchpoint or contact queue; `default` for the rest.',
+          properties: {
+            default: { type: 'string', minLength: 1, description: 'Team of every other touchpoint.' },
+          },
+          additionalProperties: { type: 'string', minLength: 1 },
+        },
+        maxCustomers: {
+          type: 'integer',
+          minimum: 1,
+          default: AT_RISK_DEFAULTS.maxCustomers,
+          description: 'Cap on customers held; beyond it the least recently active one is forgotten.',
+        },
+      },
+    },
+    atRiskThresholds: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        AT_RISK_CAUSES.map((cause) => [cause, { type: 'integer', minimum: 1, maximum: 255 }]),
+      ),
     },
     target: {
       type: 'object',

@@ -8,7 +8,8 @@
  */
 import { asyncScheduler, defer, interval, map, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
 import type { CxEvent } from '../../events/types.js';
-import { createSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
+import type { Simulator, SimulatorOptions } from './simulator.js';
+import { createScenarioSimulator } from './scripted-simulator.js';
 
 export interface DriverOptions {
   /** Simulated ms per real ms. Default 1. */
@@ -36,7 +37,7 @@ export function simulatedEvents(options: SimulatorOptions & DriverOptions = {}):
   if (!(tickMs > 0)) throw new RangeError(`tickMs must be > 0, got ${tickMs}`);
   return defer(() => {
     const startTs = options.startTs ?? Math.floor(scheduler.now() / 1000) * 1000;
-    const simulator = createSimulator({ ...options, startTs });
+    const simulator = createScenarioSimulator({ ...options, startTs });
     options.onStart?.(simulator);
     const endTs = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startTs + options.durationMs;
     const realStart = scheduler.now();

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { CxPulseError } from '../../errors/codes.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { QUEUES, SOCIAL_TOPICS, TOUCHPOINTS } from './model.js';
+import { customerContactsSchema, type CustomerContactsIncident } from './customer-contacts.js';
 
 export const INCIDENT_KINDS = [
   'understaffing',
@@ -18,6 +19,7 @@ export const INCIDENT_KINDS = [
   'latency-degradation',
   'social-surge',
   'silent-feed',
+  'customer-contacts',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -35,6 +37,7 @@ export type Incident = IncidentTimes &
     | { kind: 'latency-degradation'; touchpoint: string; multiplier: number }
     | { kind: 'social-surge'; topic: string; rateMultiplier: number; sentimentShift: number }
     | { kind: 'silent-feed'; eventTypes: EventType[]; queue?: string }
+    | Omit<CustomerContactsIncident, 'fromMs' | 'toMs'>
   );
 
 export interface Scenario {
@@ -114,6 +117,8 @@ const incidentSchemas: Record<IncidentKind, object> = {
     required: ['kind', 'from'],
     anyOf: [{ required: ['eventTypes'] }, { required: ['queue'] }],
   },
+  // Scripted events laid over the traffic by scripted-simulator.ts; the simulator itself ignores it.
+  'customer-contacts': customerContactsSchema(queueName, times),
 };
 
 const scenarioSchema = {
@@ -231,6 +236,8 @@ export function incidentTarget(incident: Incident): string {
       return incident.topic;
     case 'silent-feed':
       return incident.queue ?? incident.eventTypes.join(',');
+    case 'customer-contacts':
+      return incident.customer;
   }
 }
 

@@ -13,7 +13,8 @@ import type { CxEvent } from '../../events/types.js';
 import { simulatedEvents } from './driver.js';
 import { partitionKey, type EventPublisher } from './event-publisher.js';
 import { loadScenarioFile, parseDurationMs, type IncidentLabel, type Scenario } from './scenario.js';
-import { createSimulator, type Simulator } from './simulator.js';
+import type { Simulator } from './simulator.js';
+import { createScenarioSimulator } from './scripted-simulator.js';
 
 export interface SimulateIo {
   stdout: { write(chunk: string): unknown };
@@ -285,7 +286,7 @@ export async function runSimulateCommand(argv: readonly string[], io: SimulateIo
   let produced = 0;
   try {
     if (args.speed === 'max') {
-      const sim = createSimulator(simOptions);
+      const sim = createScenarioSimulator(simOptions);
       const endTs = startTs + (args.durationMs as number);
       // Chunks of about 50 000 events keep memory flat whatever the rate.
       const stepMs = Math.max(10, Math.min(60_000, Math.floor((50_000 / args.rate) * 1000)));

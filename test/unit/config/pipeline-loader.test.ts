@@ -32,6 +32,7 @@ describe('shipped pipelines', () => {
   it('all load from the pipelines directory', () => {
     const pipelines = loadPipelines('pipelines');
     expect(pipelines.map((p) => p.name).sort()).toEqual([
+      'at-risk',
       'contact-center',
       'digital-journeys',
       'journey-outcomes',
