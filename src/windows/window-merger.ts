@@ -51,8 +51,10 @@ export class WindowMerger {
     private readonly layout: SlotLayout = unitLayout(accumulators.length),
   ) {
     this.stride = accumulators.length;
-    this.scratchComposite = this.empty();
     this.numeric = accumulators.map((acc, a) => (layout.numericWidths[a]! > 0 ? acc.numeric : undefined));
+    this.scratchComposite = this.empty();
+    for (let a = 0; a < this.stride; a++)
+      if (this.numeric[a] !== undefined) this.scratchComposite[a] = this.fresh(a);
   }
 
   /** A fresh composite entry for indicator a: a new state object or zeroed numeric slots. */
@@ -93,10 +95,18 @@ export class WindowMerger {
 
   /**
    * A cleared composite shared by every window value: the caller reads it (result()) before the
-   * next window is merged, and the states in it are fresh each time, so only the array is reused.
+   * next window is merged. Object states in it are fresh each time; numeric slots are the same
+   * arrays zeroed, since zeros are exactly what a fresh numeric state holds (result() reads an absent
+   * numeric state as fresh too), and allocating them per window was most of the engine's garbage.
    */
   private scratch(): Composite {
-    return this.scratchComposite.fill(undefined);
+    const composite = this.scratchComposite;
+    const numericForms = this.numeric;
+    for (let a = 0; a < composite.length; a++) {
+      if (numericForms[a] === undefined) composite[a] = undefined;
+      else (composite[a] as number[]).fill(0);
+    }
+    return composite;
   }
 
   /** Merges the states of the key's pane at `pos` into `into` (see pane-store.ts for the layout). */
