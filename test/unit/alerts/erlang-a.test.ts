@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentsNeededErlangA, erlangA } from '../../../src/alerts/erlang-a.js';
 import { agentsNeeded, probabilityOfWaiting, serviceLevel } from '../../../src/alerts/erlang-c.js';
-
-/** mulberry32: a small seeded PRNG, so the simulation below is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../support/synthetic-series.js';
 
 /**
  * A first-come-first-served M/M/N+M queue, caller by caller: each caller starts service at the
@@ -29,7 +18,7 @@ function simulate(
   shortAbandon: number,
   callers: number,
 ): { serviceLevel: number; abandoned: number } {
-  const random = prng(12345);
+  const random = seededRandom(12345);
   const exp = (mean: number) => -Math.log(1 - random()) * mean;
   const freeAt = new Array<number>(agents).fill(0);
   let t = 0;
