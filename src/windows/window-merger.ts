@@ -26,6 +26,15 @@ import { DENSE, findPane, lowerBound, unitLayout, type SlotLayout } from './pane
  */
 export type Composite = unknown[];
 
+/**
+ * A suffix aggregate when every indicator is numeric: all slots in one array (the dense layout,
+ * zeros where an indicator saw nothing), one allocation instead of a composite and an array per
+ * indicator. Suffix snapshots were the engine's largest garbage after the values themselves.
+ */
+class FlatSnapshot {
+  constructor(readonly slots: number[]) {}
+}
+
 export interface BlockCache {
   suffixBlock: number;
   /**
@@ -33,7 +42,7 @@ export interface BlockCache {
    * a pane index when that is a single pane (its states serve as they are); undefined when those
    * panes are all empty.
    */
-  suffix: (Composite | number | undefined)[];
+  suffix: (Composite | FlatSnapshot | number | undefined)[];
   prefixBlock: number;
   /** Last pane index merged into `prefix`. */
   prefixThrough: number;
@@ -45,6 +54,8 @@ export class WindowMerger {
   private readonly scratchComposite: Composite;
   /** Per indicator: its numeric form when the panes keep it as numbers (undefined: an object state). */
   private readonly numeric: readonly (NumericForm | undefined)[];
+  /** Every indicator in numeric form: suffixes are FlatSnapshots. */
+  private readonly allNumeric: boolean;
 
   constructor(
     private readonly accumulators: readonly IndicatorAccumulator[],
@@ -52,6 +63,7 @@ export class WindowMerger {
   ) {
     this.stride = accumulators.length;
     this.numeric = accumulators.map((acc, a) => (layout.numericWidths[a]! > 0 ? acc.numeric : undefined));
+    this.allNumeric = this.numeric.every((n) => n !== undefined);
     this.scratchComposite = this.empty();
     for (let a = 0; a < this.stride; a++)
       if (this.numeric[a] !== undefined) this.scratchComposite[a] = this.fresh(a);
@@ -192,7 +204,8 @@ export class WindowMerger {
       if (typeof suffix === 'number') {
         const pos = findPane(key, suffix);
         if (pos >= 0) this.mergePane(into, key, pos);
-      } else this.mergeInto(into, suffix);
+      } else if (suffix instanceof FlatSnapshot) this.mergeFlat(into, suffix);
+      else this.mergeInto(into, suffix);
       cache.suffix[offset] = undefined;
     }
     this.mergeInto(into, this.prefix(key, cache, boundary / size, size, end - 1));
@@ -204,6 +217,35 @@ export class WindowMerger {
     key.caches.length = 0;
   }
 
+  /** A copy of `running` that later merges leave alone. */
+  private snapshot(running: Composite): Composite | FlatSnapshot {
+    if (!this.allNumeric) {
+      const copy = this.empty();
+      this.mergeInto(copy, running);
+      return copy;
+    }
+    const offsets = this.layout.denseOffset;
+    const slots = new Array<number>(this.layout.denseWidth).fill(0);
+    for (let a = 0; a < running.length; a++) {
+      const state = running[a] as number[] | undefined;
+      if (state === undefined) continue;
+      const at = offsets[a]!;
+      for (let i = 0; i < state.length; i++) slots[at + i] = state[i]!;
+    }
+    return new FlatSnapshot(slots);
+  }
+
+  /** Merges a flat snapshot into `into` (whose numeric states are created on demand). */
+  private mergeFlat(into: Composite, flat: FlatSnapshot): void {
+    const offsets = this.layout.denseOffset;
+    const numericForms = this.numeric;
+    for (let a = 0; a < numericForms.length; a++) {
+      let target = into[a];
+      if (target === undefined) into[a] = target = this.fresh(a);
+      numericForms[a]!.merge(target as number[], 0, flat.slots, offsets[a]!);
+    }
+  }
+
   /** Suffix aggregates of a block, kept only at the offsets where a window starts. */
   private buildSuffix(
     key: KeyRecord<BlockCache>,
@@ -212,7 +254,7 @@ export class WindowMerger {
     shape: WindowShape,
   ): void {
     const size = shape.size;
-    const suffix = new Array<Composite | number | undefined>(size).fill(undefined);
+    const suffix = new Array<Composite | FlatSnapshot | number | undefined>(size).fill(undefined);
     const first = block * size;
     const lo = lowerBound(key, first);
     let pos = lowerBound(key, first + size) - 1;
@@ -233,9 +275,7 @@ export class WindowMerger {
       if ((first + i) % shape.hop !== 0) continue;
       if (running !== undefined) {
         // `running` keeps changing: the window gets a snapshot.
-        const snapshot = this.empty();
-        this.mergeInto(snapshot, running);
-        suffix[i] = snapshot;
+        suffix[i] = this.snapshot(running);
       } else if (single >= 0) {
         // One pane so far: remember which; its states serve as they are (suffixes are only merged from).
         suffix[i] = key.paneIndex[single];

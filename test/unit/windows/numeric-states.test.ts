@@ -27,6 +27,11 @@ const MIXED: IndicatorId[] = [
   'touchpoint_failure_rate',
 ];
 
+/** Every one with a numeric form: block suffixes are then flat snapshots (window-merger.ts). */
+const ALL_NUMERIC: IndicatorId[] = MIXED.filter(
+  (id) => id !== 'touchpoint_latency_ms' && id !== 'journey_duration_seconds',
+);
+
 function definitions(ids: readonly IndicatorId[]): IndicatorDefinition[] {
   return ids.map((id, i) => ({ id, name: `${id}#${i}`, params: {}, targetsByKey: {} }));
 }
@@ -87,6 +92,7 @@ describe('WindowEngine, numeric pane states', () => {
   it.each([
     ['mixed widths, sparse panes', MIXED, {}],
     ['mixed widths, block aggregates forced', MIXED, { densePanesPerWindow: 0 }],
+    ['all numeric, block aggregates forced', ALL_NUMERIC, { densePanesPerWindow: 0 }],
     // More than 30 indicators: every pane keeps slots for all of them (DENSE).
     [
       'mixed widths, DENSE panes',
