@@ -35,6 +35,9 @@ import type { IndicatorValue, RejectedEvent } from './windows/indicator-value.js
 import { pipelineIndicators } from './windows/pipeline-indicators.js';
 import type { WindowEngine } from './windows/window-engine.js';
 import { CommitGate } from './sources/commit-gate.js';
+import { atRiskWorkOrders } from './analytics/at-risk/at-risk-work-orders.js';
+import type { WorkOrder, WorkOrderSink } from './analytics/at-risk/work-order.js';
+import { createPseudonymiser, randomPseudonymSecret } from './sinks/clickhouse/pseudonymiser.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -55,7 +58,10 @@ export interface AppOptions {
    * History for Grafana (ClickHouse). When present, a source batch is acknowledged, and so its
    * offsets committed, only once its raw events are stored; values and alerts are written as they come.
    */
-  history?: Pick<ClickHouseSink, 'writeEvents' | 'writeValues' | 'writeAlerts'>;
+  history?: Pick<ClickHouseSink, 'writeEvents' | 'writeValues' | 'writeAlerts'> &
+    Partial<Pick<ClickHouseSink, 'writeWorkOrders'>>;
+  /** Where the at-risk work orders of pipelines with an `atRisk:` section go besides the history (cx.workorders). */
+  workOrderSinks?: WorkOrderSink[];
 }
 
 export interface CxPulseApp {
@@ -66,6 +72,8 @@ export interface CxPulseApp {
   values$: Observable<IndicatorValue[]>;
   /** Every alert transition (pending, firing, resolved, …) the alert rules produce. */
   alertTransitions$: Observable<AlertTransition[]>;
+  /** Every batch of work orders the `atRisk:` sections raise (docs/analytics.md). */
+  workOrders$: Observable<WorkOrder[]>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -99,6 +107,25 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
       ),
     ),
   ).pipe(share());
+  // Pseudonyms with the ClickHouse sink's key, so work orders join with the stored interactions.
+  const pseudonymise = createPseudonymiser(config.clickhouse.pseudonymSecret || randomPseudonymSecret());
+  const workOrders$ = merge(
+    ...pipelines.flatMap((p) =>
+      p.atRisk
+        ? [
+            events$.pipe(
+              atRiskWorkOrders({
+                pipeline: p.name,
+                rules: p.atRisk,
+                pseudonymise,
+                ...(p.source.eventTypes ? { eventTypes: p.source.eventTypes } : {}),
+              }),
+            ),
+          ]
+        : [],
+    ),
+  ).pipe(share());
+  const workOrderSinks = options.workOrderSinks ?? [];
 
   await server.register(healthPlugin, {
     checks: {
@@ -152,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     latest,
     values$,
     alertTransitions$,
+    workOrders$,
     async start() {
       subscriptions = [
         alertTransitions$.subscribe({
@@ -170,6 +198,25 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
             );
             advanceGate();
           }
+        }),
+        workOrders$.subscribe({
+          next: (orders) => {
+            for (const o of orders) {
+              server.log.info(
+                { workOrder: { id: o.id, cause: o.cause, segment: o.segment, ownerTeam: o.ownerTeam } },
+                'work order raised',
+              );
+            }
+            history?.writeWorkOrders?.(orders).catch(logWriteError('work orders'));
+            for (const sink of workOrderSinks) {
+              sink
+                .publish(orders)
+                .catch((error: unknown) =>
+                  server.log.error({ err: error, sink: sink.name }, 'cannot publish work orders'),
+                );
+            }
+          },
+          error: (error: unknown) => server.log.error({ err: error }, 'at-risk tracker failed'),
         }),
         ...(history
           ? [
@@ -224,6 +271,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
       for (const s of subscriptions) s.unsubscribe();
       subscriptions = [];
       await alerting.close();
+      await Promise.allSettled(workOrderSinks.map((sink) => sink.close()));
       await deadLetters.close();
       await server.close();
     },

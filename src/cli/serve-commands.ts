@@ -31,6 +31,7 @@ import type { AlertNotifier } from '../alerts/notifier.js';
 import { createAlertmanagerNotifier } from '../sinks/alertmanager/alertmanager-notifier.js';
 import { createWebhookNotifier } from '../sinks/webhook/webhook-notifier.js';
 import { createKafkaAlertPublisher } from '../sinks/kafka/alert-publisher.js';
+import { createKafkaWorkOrderPublisher } from '../sinks/kafka/work-order-publisher.js';
 import type { MessagePublisher } from '../sinks/kafka/kafka-publisher.js';
 import { EXIT_OK, parseOptions, type CliIo, type Command } from './command.js';
 import { applyHeapGrowth } from '../runtime-tuning.js';
@@ -239,6 +240,7 @@ ${COMMON_HELP}
       ),
       ...(history ? { history } : {}),
       alertNotifiers: alertNotifiers(config, publisher),
+      workOrderSinks: [createKafkaWorkOrderPublisher(publisher, { topic: config.kafka.topics.workOrders })],
       metrics,
       logger: loggerOptions(config),
     });

@@ -46,3 +46,11 @@ export function workOrderId(
     .digest('hex');
   return `wo-${digest.slice(0, 32)}`;
 }
+
+/** Where work orders go (the cx.workorders topic, ClickHouse): the port the app hands them to. */
+export interface WorkOrderSink {
+  readonly name: string;
+  /** Resolves when the work orders are stored or sent; rejects when they could not be. */
+  publish(workOrders: readonly WorkOrder[]): Promise<void>;
+  close(): Promise<void>;
+}

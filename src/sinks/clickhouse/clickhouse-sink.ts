@@ -1,5 +1,5 @@
 /**
- * The ClickHouse sink: one facade over the schema, the four table writers, pseudonymisation and
+ * The ClickHouse sink: one facade over the schema, the table writers, pseudonymisation and
  * retention. The app calls `migrate()` once at start, then the `write*` methods; each resolves when
  * its rows are stored (the commit rule: acknowledge the input only then), and waits while the
  * table's writer is full (back-pressure). See docs/storage.md.
@@ -35,6 +35,8 @@ import {
   type IndicatorValueRow,
 } from './rows.js';
 import type { ServerCapabilities } from './server-capabilities.js';
+import type { WorkOrder } from '../../analytics/at-risk/work-order.js';
+import { workOrderEncoder, type WorkOrderRow } from './work-order-rows.js';
 import { qualified, sql } from './sql.js';
 
 export interface ClickHouseBatchOptions {
@@ -84,6 +86,8 @@ export interface ClickHouseSink {
   writeValues(values: readonly IndicatorValue[]): Promise<void>;
   writeDeadLetters(deadLetters: readonly DeadLetter[]): Promise<void>;
   writeAlerts(alerts: readonly AlertRecord[]): Promise<void>;
+  /** At-risk work orders (`work_orders`, one row per id once merged). */
+  writeWorkOrders(workOrders: readonly WorkOrder[]): Promise<void>;
   /** One retention pass now (also run periodically after `migrate()`). */
   applyRetention(): Promise<void>;
   readonly database: string;
@@ -120,6 +124,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     indicator_values: indicatorValueEncoder,
     alerts: alertEncoder,
     dead_letters: deadLetterEncoder,
+    work_orders: workOrderEncoder,
   };
   function writerFor<Row extends object>(
     table: TableName,
@@ -146,6 +151,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
   );
   const alerts = writerFor<AlertRow>('alerts', (rows) => alertEncoder.encode(rows));
   const deadLetters = writerFor<DeadLetterRow>('dead_letters', (rows) => deadLetterEncoder.encode(rows));
+  const workOrders = writerFor<WorkOrderRow>('work_orders', (rows) => workOrderEncoder.encode(rows));
 
   // RowBinary has no names or types on the wire: a table that drifted from what we encode would
   // be misread, not refused, so it is compared once before anything is written.
@@ -219,10 +225,16 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     writeAlerts(batch) {
       return alerts.write(batch.map(alertRow));
     },
+    writeWorkOrders(batch) {
+      const writtenAtMs = now();
+      return workOrders.write(batch.map((workOrder) => ({ workOrder, writtenAtMs })));
+    },
     applyRetention: runRetention,
     async close(closeOptions) {
       if (retentionTimer !== undefined) clearInterval(retentionTimer);
-      await Promise.all([interactions, values, alerts, deadLetters].map((w) => w.close(closeOptions)));
+      await Promise.all(
+        [interactions, values, alerts, deadLetters, workOrders].map((w) => w.close(closeOptions)),
+      );
       await retentionRunning;
       if (ownConnection) await connection.close();
     },

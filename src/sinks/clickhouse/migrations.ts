@@ -20,7 +20,7 @@ import { qualified, sql, identifier, type Sql } from './sql.js';
 import type { ClickHouseConnection } from './connection.js';
 import { capabilitiesOf, type ServerCapabilities } from './server-capabilities.js';
 
-export const TABLES = ['interactions', 'indicator_values', 'alerts', 'dead_letters'] as const;
+export const TABLES = ['interactions', 'indicator_values', 'alerts', 'dead_letters', 'work_orders'] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface MigrationContext {
@@ -170,6 +170,43 @@ ORDER BY (rule, id)`,
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (source_topic, source_partition, source_offset, reason)`,
+      ];
+    },
+  },
+  {
+    version: 2,
+    description: 'work_orders',
+    statements({ database, capabilities: caps }) {
+      const lc = lowCardinality(caps);
+      return [
+        // At-risk work orders (src/analytics/at-risk). The id is a hash of customer, cause and dedup
+        // period, so a replay raises the same id: one row per id once merged (read with FINAL). The
+        // partition is the period's day, not ts: a replay may cross the threshold on another event,
+        // and ReplacingMergeTree only collapses rows within one partition.
+        sql`CREATE TABLE IF NOT EXISTS ${qualified(database, 'work_orders')} (
+  id String,
+  pipeline ${lc},
+  customer_pseudonym String,
+  segment ${lc},
+  cause ${lc},
+  causes Array(String),
+  threshold UInt32,
+  abandons UInt32,
+  failed_touchpoints UInt32,
+  negative_answers UInt32,
+  long_waits UInt32,
+  repeat_contacts UInt32,
+  touchpoint ${lc},
+  owner_team ${lc},
+  lookback_ms UInt64,
+  ts_ms UInt64,
+  ts ${timeOf(caps, 'ts_ms')},
+  period_start_ms UInt64,
+  period_start ${timeOf(caps, 'period_start_ms')},
+  written_at_ms UInt64
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMMDD(period_start)
+ORDER BY id`,
       ];
     },
   },

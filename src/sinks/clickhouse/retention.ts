@@ -20,6 +20,7 @@ export const PARTITION_TIME_COLUMN: Record<TableName, string> = {
   indicator_values: 'window_start',
   alerts: 'starts_at',
   dead_letters: 'ts',
+  work_orders: 'period_start',
 };
 
 const DAY_MS = 86_400_000;

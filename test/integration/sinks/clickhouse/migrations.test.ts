@@ -57,6 +57,7 @@ describe('ClickHouse migrations', () => {
       'indicator_values',
       'interactions',
       'schema_migrations',
+      'work_orders',
     ]);
   });
 
@@ -79,6 +80,7 @@ describe('ClickHouse migrations', () => {
         type: capabilities.lowCardinality ? 'LowCardinality(String)' : 'String',
         default_kind: '',
       },
+      { table: 'work_orders', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
     ]);
   });
 });

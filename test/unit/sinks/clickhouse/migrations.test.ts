@@ -31,13 +31,20 @@ function recordingConnection(version: string, applied: number[] = []) {
 }
 
 describe('migrate', () => {
-  it('creates the database, the record table and the four tables on 18.16 with its dialect', async () => {
+  it('creates the database, the record table and the five tables on 18.16 with its dialect', async () => {
     const { connection, commands, inserted } = recordingConnection('18.16.1');
     const result = await migrate(connection, { database: 'cxpulse' });
-    expect(result).toMatchObject({ applied: [1], current: 1 });
+    expect(result).toMatchObject({ applied: [1, 2], current: 2 });
     expect(commands[0]).toBe('CREATE DATABASE IF NOT EXISTS `cxpulse`');
     const ddl = commands.join('\n');
-    for (const table of ['schema_migrations', 'interactions', 'indicator_values', 'alerts', 'dead_letters']) {
+    for (const table of [
+      'schema_migrations',
+      'interactions',
+      'indicator_values',
+      'alerts',
+      'dead_letters',
+      'work_orders',
+    ]) {
       expect(ddl).toContain(`CREATE TABLE IF NOT EXISTS \`cxpulse\`.\`${table}\``);
     }
     expect(ddl).not.toMatch(/LowCardinality|DateTime64|TTL/);
@@ -48,7 +55,15 @@ describe('migrate', () => {
         table: '`cxpulse`.`schema_migrations`',
         rows: [expect.objectContaining({ version: 1, server_version: '18.16.1' })],
       },
+      {
+        table: '`cxpulse`.`schema_migrations`',
+        rows: [expect.objectContaining({ version: 2, description: 'work_orders' })],
+      },
     ]);
+    expect(ddl).toContain(
+      "period_start DateTime('UTC') MATERIALIZED toDateTime(intDiv(`period_start_ms`, 1000), 'UTC')",
+    );
+    expect(ddl).toContain('PARTITION BY toYYYYMMDD(period_start)\nORDER BY id');
   });
 
   it('uses LowCardinality and DateTime64 on a current server', async () => {
