@@ -5,7 +5,15 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // CI runs the three projects side by side on 2 cores: a simulator test of 2.5 s alone takes
+          // several times that there, past vitest's 5 s default.
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'integration',
