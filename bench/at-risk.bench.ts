@@ -13,10 +13,6 @@
  * process (`--expose-gc`, this file bundled to plain JavaScript by esbuild as pipeline-memory does,
  * heap growth capped as `cxpulse run` caps it at start).
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { AtRiskTracker } from '../src/analytics/at-risk/at-risk-tracker.js';
 import type { WorkOrder } from '../src/analytics/at-risk/work-order.js';
 import { DEFAULT_CONFIG } from '../src/config/app-config.js';
@@ -25,6 +21,7 @@ import type { CxEvent } from '../src/events/types.js';
 import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import { createPseudonymiser } from '../src/sinks/clickhouse/pseudonymiser.js';
 import type { BenchResult } from './harness.js';
+import { memoryChildCommand, memoryChildRuntime, runMemoryChild } from './memory-child.js';
 
 export const name = 'at-risk';
 
@@ -147,35 +144,9 @@ function measure(): ChildReport {
   };
 }
 
-/** Plain JavaScript in the child, as production runs it (see pipeline-memory.bench.ts). */
-async function childCommand(): Promise<string[]> {
-  const self = fileURLToPath(import.meta.url);
-  if (process.env.BENCH_MEMORY_TSX === '1') return ['--import', 'tsx', self];
-  const root = dirname(dirname(self));
-  const outfile = join(root, '.tmp', 'at-risk.bench.mjs');
-  await build({
-    entryPoints: [self],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    absWorkingDir: root,
-    logLevel: 'error',
-  });
-  return [outfile];
-}
-
 export async function run(): Promise<BenchResult[]> {
-  const command = await childCommand();
-  const child = spawnSync(process.execPath, ['--expose-gc', ...command, CHILD_FLAG], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    cwd: process.cwd(),
-  });
-  if (child.status !== 0) throw new Error(`at-risk child failed: ${child.stderr}`);
-  const r = JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as ChildReport;
+  const command = await memoryChildCommand(import.meta.url);
+  const r = runMemoryChild<ChildReport>(command, [CHILD_FLAG]);
   return [
     {
       name: 'at-risk.tracker.1m-customers',
@@ -190,7 +161,7 @@ export async function run(): Promise<BenchResult[]> {
       peakRssMB: r.peakRssMB,
       rssBeforeMB: r.rssBeforeMB,
       processSeconds: r.processSeconds,
-      runtime: process.env.BENCH_MEMORY_TSX === '1' ? 'tsx' : 'bundled-js',
+      runtime: memoryChildRuntime(),
       heapGrowthPercent: Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent),
     },
   ];

@@ -12,15 +12,11 @@
  * value (counts them) and drops the array, as a sink would once it has encoded it.
  *
  * Measured in a child process (`--expose-gc`, nothing else loaded, compiled JavaScript as in
- * production — see childCommand): RSS after a full GC, in MB; also
+ * production — see memory-child.ts): RSS after a full GC, in MB; also
  * the live heap (heapUsed), what the heap still reserves (heapTotal), and the peak RSS during the run.
  * `BENCH_OBJECT_STATES=1` keeps every pane state an object (WindowEngineTuning.numericStates false),
  * to compare with numeric pane states in one session.
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { DEFAULT_CONFIG } from '../src/config/app-config.js';
 import { applyHeapGrowth } from '../src/runtime-tuning.js';
@@ -33,6 +29,7 @@ import {
   contactCenterPipeline,
 } from './contact-center-workload.js';
 import type { BenchResult } from './harness.js';
+import { memoryChildCommand, memoryChildRuntime, runMemoryChild } from './memory-child.js';
 
 export const name = 'pipeline-memory';
 
@@ -126,52 +123,10 @@ function measure(eventsPerSecond: number): ChildReport {
   };
 }
 
-/**
- * Production runs compiled JavaScript (`node dist/main.js`, the Docker image), not the tsx loader,
- * which alone adds about 35 MB of RSS and keeps every transpiled module's source. So the child runs
- * this file bundled to plain JavaScript by esbuild (what tsx itself uses); `BENCH_MEMORY_TSX=1` runs
- * it under tsx instead, to compare.
- */
-async function childCommand(): Promise<string[]> {
-  const self = fileURLToPath(import.meta.url);
-  if (process.env.BENCH_MEMORY_TSX === '1') return ['--import', 'tsx', self];
-  // One level below the root like bench/, so its packages and ../pipelines resolve as from there.
-  const root = dirname(dirname(self));
-  const outfile = join(root, '.tmp', 'pipeline-memory.bench.mjs');
-  await build({
-    entryPoints: [self],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // Kept external: packages resolve from node_modules as in production.
-    packages: 'external',
-    absWorkingDir: root,
-    logLevel: 'error',
-  });
-  return [outfile];
-}
-
-function inChild(command: readonly string[], eventsPerSecond: number): ChildReport {
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', ...command, CHILD_FLAG, String(eventsPerSecond)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-      cwd: process.cwd(),
-    },
-  );
-  if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
-  const line = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as ChildReport;
-}
-
 export async function run(): Promise<BenchResult[]> {
-  const command = await childCommand();
+  const command = await memoryChildCommand(import.meta.url);
   return [200].map((eventsPerSecond) => {
-    const r = inChild(command, eventsPerSecond);
+    const r = runMemoryChild<ChildReport>(command, [CHILD_FLAG, String(eventsPerSecond)]);
     return {
       name: `pipeline.contact-center.rss.${eventsPerSecond}eps`,
       value: r.rssMB,
@@ -179,7 +134,7 @@ export async function run(): Promise<BenchResult[]> {
       target: 250,
       eventsPerSecond,
       numericStates: NUMERIC_STATES,
-      runtime: process.env.BENCH_MEMORY_TSX === '1' ? 'tsx' : 'bundled-js',
+      runtime: memoryChildRuntime(),
       heapGrowthPercent: Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent),
       eventsPerKeyPerPane: (eventsPerSecond * 10) / (QUEUES * CHANNELS),
       heapUsedMB: r.heapUsedMB,
