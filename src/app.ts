@@ -27,6 +27,7 @@ import type { AlertNotifier } from './alerts/notifier.js';
 import type { ClickHouseSink } from './sinks/clickhouse/clickhouse-sink.js';
 import type { AlertRecord } from './sinks/clickhouse/rows.js';
 import { registerLiveServer } from './server/live-server.js';
+import { WorkOrderFeed } from './server/work-order-feed.js';
 import type { DeadLetterSink } from './sinks/kafka/dead-letter-sink.js';
 import { LatestValues } from './sinks/memory/latest-values.js';
 import { ingest } from './sources/ingest.js';
@@ -172,7 +173,16 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
       );
     });
   };
-  await registerLiveServer(server, { config, pipelines, latest, values$, alerts });
+  // The recent work orders the wallboard shows (`workOrder` messages, the snapshot, /api/work-orders).
+  const recentWorkOrders = new WorkOrderFeed();
+  await registerLiveServer(server, {
+    config,
+    pipelines,
+    latest,
+    values$,
+    alerts,
+    workOrders: recentWorkOrders,
+  });
 
   return {
     server,
@@ -207,6 +217,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
                 'work order raised',
               );
             }
+            recentWorkOrders.add(orders);
             history?.writeWorkOrders?.(orders).catch(logWriteError('work orders'));
             for (const sink of workOrderSinks) {
               sink

@@ -7,6 +7,7 @@
  *   GET  /api/silences            silences in force
  *   POST /api/silences            operator role: { matchers: [{ name, value }], minutes, comment? }
  *   DELETE /api/silences/:id      operator role
+ *   GET  /api/work-orders         recent at-risk work orders, newest first
  *
  * Every route needs a token (viewer or operator) when tokens are configured; see auth.ts.
  */
@@ -16,6 +17,7 @@ import { canSilence, type AlertStore } from './alert-store.js';
 import { mayAct, type Authenticator, type Principal, type Role } from './auth.js';
 import { toWireValue } from './indicator-view.js';
 import type { TargetResolver } from './target-status.js';
+import type { WorkOrderFeed } from './work-order-feed.js';
 import { compileSubscription, filterFromQuery } from './ws/subscription-matcher.js';
 
 export interface ApiOptions {
@@ -23,6 +25,7 @@ export interface ApiOptions {
   alerts: AlertStore;
   targets: TargetResolver;
   authenticator: Authenticator;
+  workOrders: WorkOrderFeed;
 }
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
@@ -100,6 +103,57 @@ export const alertSchema = {
   ],
 } as const;
 
+const causeSchema = {
+  type: 'string',
+  enum: ['abandons', 'failedTouchpoints', 'negativeAnswers', 'longWaits', 'repeatContacts'],
+} as const;
+
+export const workOrderSchema = {
+  type: 'object',
+  // The response serialiser drops anything not listed: a raw customer id could never slip out here.
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    ts: { type: 'number' },
+    pipeline: { type: 'string' },
+    customer: { type: 'string' },
+    segment: { type: 'string' },
+    cause: causeSchema,
+    causes: { type: 'array', items: causeSchema },
+    threshold: { type: 'integer' },
+    evidence: {
+      type: 'object',
+      properties: {
+        abandons: { type: 'integer' },
+        failedTouchpoints: { type: 'integer' },
+        negativeAnswers: { type: 'integer' },
+        longWaits: { type: 'integer' },
+        repeatContacts: { type: 'integer' },
+      },
+      required: ['abandons', 'failedTouchpoints', 'negativeAnswers', 'longWaits', 'repeatContacts'],
+    },
+    touchpoint: { type: 'string' },
+    ownerTeam: { type: 'string' },
+    lookbackMs: { type: 'number' },
+    periodStartMs: { type: 'number' },
+  },
+  required: [
+    'id',
+    'ts',
+    'pipeline',
+    'customer',
+    'segment',
+    'cause',
+    'causes',
+    'threshold',
+    'evidence',
+    'touchpoint',
+    'ownerTeam',
+    'lookbackMs',
+    'periodStartMs',
+  ],
+} as const;
+
 const errorSchema = {
   type: 'object',
   properties: { code: { type: 'string' }, message: { type: 'string' } },
@@ -115,7 +169,7 @@ declare module 'fastify' {
 }
 
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
-  const { latest, alerts, targets, authenticator } = options;
+  const { latest, alerts, targets, authenticator, workOrders } = options;
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     request.principal = authenticator.authenticate(request.raw);
@@ -192,6 +246,34 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
       const { state } = request.query as { state?: 'firing' | 'resolved' };
       const list = alerts.list();
       return { alerts: state ? list.filter((a) => a.state === state) : list };
+    },
+  );
+
+  app.get(
+    '/api/work-orders',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { token: { type: 'string' } },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              count: { type: 'integer' },
+              workOrders: { type: 'array', items: workOrderSchema },
+            },
+            required: ['count', 'workOrders'],
+          },
+          401: errorSchema,
+        },
+      },
+    },
+    async () => {
+      const list = workOrders.recent();
+      return { count: list.length, workOrders: list };
     },
   );
 

@@ -1,6 +1,6 @@
 /**
  * Registers the live side of the server on a fastify instance: the REST API, the WebSocket hub and
- * the wallboard page, sharing one authenticator and one target resolver.
+ * the wallboard page, sharing one authenticator, one target resolver and one work-order feed.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -13,6 +13,7 @@ import { apiPlugin } from './api.js';
 import { createAuthenticator } from './auth.js';
 import { catalogOf } from './indicator-view.js';
 import { TargetResolver } from './target-status.js';
+import { WorkOrderFeed } from './work-order-feed.js';
 import { WebSocketHub } from './ws/hub.js';
 import { websocketPlugin } from './ws/websocket-plugin.js';
 import { wallboardPlugin } from './wallboard/wallboard-plugin.js';
@@ -23,6 +24,8 @@ export interface LiveServerOptions {
   latest: LatestValues;
   values$: Observable<IndicatorValue[]>;
   alerts: AlertStore;
+  /** Recent at-risk work orders (the app adds them as they are raised); absent: an empty feed. */
+  workOrders?: WorkOrderFeed;
 }
 
 export async function registerLiveServer(
@@ -37,12 +40,14 @@ export async function registerLiveServer(
     );
   }
   const targets = new TargetResolver(options.pipelines);
+  const workOrders = options.workOrders ?? new WorkOrderFeed();
   const hub = new WebSocketHub({
     latest: options.latest,
     alerts: options.alerts,
     targets,
     catalog: catalogOf(options.pipelines),
     authenticator,
+    workOrders,
     limits: config.websocket,
     log: server.log,
   });
@@ -51,6 +56,7 @@ export async function registerLiveServer(
     alerts: options.alerts,
     targets,
     authenticator,
+    workOrders,
   });
   await server.register(websocketPlugin, { hub, values$: options.values$ });
   await server.register(wallboardPlugin);

@@ -1,6 +1,8 @@
 /**
  * The wallboard end to end: the app on the in-process simulator (fast, with billing/voice
- * understaffed from the start), a real Chromium on the page, and the alert store fed by hand.
+ * understaffed from the start), a real Chromium on the page, and the alert store fed by hand. The
+ * at-risk pipeline runs too, on a scripted VIP who abandons three times: its work order must reach
+ * the page's work-order panel through the live server.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,10 @@ import { CHROMIUM } from './global-setup.js';
 
 const OPERATOR_TOKEN = 'e2e-operator-secret';
 const BILLING_VOICE = 'channel=voice,queue=billing/voice';
-const pipelines = [loadPipelineFile('pipelines/contact-center.yaml')];
+const pipelines = [
+  loadPipelineFile('pipelines/contact-center.yaml'),
+  loadPipelineFile('pipelines/at-risk.yaml'),
+];
 const scenario = parseScenario(
   {
     name: 'e2e',
@@ -29,6 +34,19 @@ const scenario = parseScenario(
       // The store goes quiet after five simulated minutes (5 s here): its tile must turn stale even
       // though its live gauges keep ticking.
       { kind: 'silent-feed', queue: 'store/store', from: '5m', to: '2h' },
+      // Three six-minute waits, each abandoned: the third, at nine simulated minutes (about 9 s
+      // here), crosses the VIP threshold of pipelines/at-risk.yaml and raises one work order.
+      {
+        kind: 'customer-contacts',
+        customer: 'cu-e2e-scripted-vip',
+        segment: 'vip',
+        queue: 'vip/voice',
+        contacts: 3,
+        experience: 'bad',
+        waitMs: 360_000,
+        from: '1m',
+        to: '4m',
+      },
     ],
   },
   'e2e-scenario',
@@ -177,6 +195,26 @@ describe('wallboard', () => {
     await page.locator(`${ALERT_ITEM} button.ack`).click();
     await expect.poll(textOf(ALERT_ITEM), { timeout: 5_000 }).toContain('acknowledged by alice');
     expect(alerts.get('sl-billing-voice')?.acknowledgedBy).toBe('alice');
+  });
+
+  it('shows a work order raised by the at-risk pipeline, pushed live over the WebSocket', async () => {
+    const row = page.locator('tr.work-order.segment-vip', { hasText: 'vip-care' });
+    await row.first().waitFor({ timeout: 30_000 });
+    expect(await row.first().locator('.wo-cause').textContent()).toBe('abandons');
+    expect(await row.first().locator('.wo-evidence').textContent()).toMatch(/^abandons 3\/3\b/);
+    expect(await row.first().locator('.wo-time').textContent()).toMatch(/^\d\d:\d\d/);
+    // It was raised well after the page connected, so it came as a `workOrder` message.
+    expect(Number(await page.evaluate('document.body.dataset.workOrderMessages'))).toBeGreaterThan(0);
+    const api = await page.evaluate(
+      `fetch('/api/work-orders?token=${OPERATOR_TOKEN}').then((r) => r.json())`,
+    );
+    const listed = (api as { workOrders: Array<Record<string, unknown>> }).workOrders.find(
+      (o) => o.ownerTeam === 'vip-care' && o.cause === 'abandons',
+    );
+    expect(listed).toBeDefined();
+    expect(JSON.stringify(api)).not.toContain('cu-e2e-scripted-vip');
+    expect(listed!.customer).toMatch(/^[0-9a-f]{64}$/);
+    await page.screenshot({ path: 'reports/wallboard-work-orders.png' });
   });
 
   it('reconnects after a server restart on the same port and shows fresh data', async () => {

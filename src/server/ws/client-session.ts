@@ -5,11 +5,13 @@
  * broadcast frame, serialised once for every client with the same subscription, goes out as is.
  * Once a client falls behind, its values land in `pendingValues`, one entry per series (pipeline,
  * indicator, window, key): a newer value replaces the older one, so a slow client costs at most one
- * value per series — never a growing queue — and gets the latest of each when it drains. Other
+ * value per series — never a growing queue — and gets the latest of each when it drains. Alerts
+ * pend one per id, work orders one per id up to the feed's bound. Other
  * clients never wait for it: nothing here blocks or awaits.
  */
 import type { Alert } from '../alert-store.js';
 import type { Principal } from '../auth.js';
+import { DEFAULT_RECENT_WORK_ORDERS, type WireWorkOrder } from '../work-order-feed.js';
 import { seriesId } from '../indicator-view.js';
 import type { ServerMessage, WireValue } from './protocol.js';
 import type { SubscriptionMatcher } from './subscription-matcher.js';
@@ -40,6 +42,8 @@ export type DeliveryResult = 'sent' | 'pending' | 'overflow' | 'closed';
 export class ClientSession {
   readonly pendingValues = new Map<string, WireValue>();
   readonly pendingAlerts = new Map<string, Alert>();
+  /** Insertion order = raise order; capped like the feed, so a slow client holds at most that many. */
+  readonly pendingWorkOrders = new Map<string, WireWorkOrder>();
   /** Cleared by the heartbeat's ping, set by the pong: still false at the next beat means dead. */
   alive = true;
 
@@ -51,7 +55,7 @@ export class ClientSession {
   ) {}
 
   get pendingCount(): number {
-    return this.pendingValues.size + this.pendingAlerts.size;
+    return this.pendingValues.size + this.pendingAlerts.size + this.pendingWorkOrders.size;
   }
 
   private get keepsUp(): boolean {
@@ -79,6 +83,20 @@ export class ClientSession {
     return 'pending';
   }
 
+  deliverWorkOrder(workOrder: WireWorkOrder, frame: () => Buffer): DeliveryResult {
+    if (this.socket.readyState !== OPEN) return 'closed';
+    if (this.keepsUp) {
+      this.socket.send(frame(), TEXT);
+      return 'sent';
+    }
+    this.pendingWorkOrders.delete(workOrder.id);
+    this.pendingWorkOrders.set(workOrder.id, workOrder);
+    if (this.pendingWorkOrders.size > DEFAULT_RECENT_WORK_ORDERS) {
+      this.pendingWorkOrders.delete(this.pendingWorkOrders.keys().next().value!);
+    }
+    return 'pending';
+  }
+
   /** Sends a message now, whatever the backlog: snapshots and errors, which are rare and bounded. */
   sendNow(message: ServerMessage): void {
     if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
@@ -88,6 +106,7 @@ export class ClientSession {
   clearPending(): void {
     this.pendingValues.clear();
     this.pendingAlerts.clear();
+    this.pendingWorkOrders.clear();
   }
 
   /** Drains pending values and alerts while the socket stays under its high-water mark. */
@@ -97,6 +116,11 @@ export class ClientSession {
       if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
       this.pendingAlerts.delete(id);
       this.socket.send(JSON.stringify({ type: 'alert', alert }));
+    }
+    for (const [id, workOrder] of this.pendingWorkOrders) {
+      if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
+      this.pendingWorkOrders.delete(id);
+      this.socket.send(JSON.stringify({ type: 'workOrder', workOrder }));
     }
     while (this.pendingValues.size > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
       const chunk: WireValue[] = [];

@@ -16,6 +16,7 @@ import type { Alert, AlertStore } from '../alert-store.js';
 import { mayAct, type Authenticator } from '../auth.js';
 import { toWireValue } from '../indicator-view.js';
 import type { TargetResolver } from '../target-status.js';
+import { WorkOrderFeed, type WireWorkOrder } from '../work-order-feed.js';
 import { ClientSession, type SessionLimits } from './client-session.js';
 import { parseClientMessage, type CatalogPipeline, type ServerMessage, type WireValue } from './protocol.js';
 import { compileSubscription, filterFromQuery, type SubscriptionMatcher } from './subscription-matcher.js';
@@ -49,6 +50,8 @@ export interface HubOptions {
   targets: TargetResolver;
   catalog: CatalogPipeline[];
   authenticator: Authenticator;
+  /** Recent at-risk work orders; absent: none (a server without an `atRisk:` pipeline). */
+  workOrders?: WorkOrderFeed;
   limits?: Partial<HubLimits>;
   log: FastifyBaseLogger;
 }
@@ -65,6 +68,8 @@ export class WebSocketHub {
   private readonly groups = new Map<string, Group>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly stopAlerts: () => void;
+  private readonly stopWorkOrders: () => void;
+  private readonly workOrders: WorkOrderFeed;
   private readonly path: string;
   private attachedTo: Server | null = null;
 
@@ -73,6 +78,8 @@ export class WebSocketHub {
     this.path = options.path ?? '/ws';
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayloadBytes });
     this.stopAlerts = options.alerts.onChange((alert) => this.broadcastAlert(alert));
+    this.workOrders = options.workOrders ?? new WorkOrderFeed();
+    this.stopWorkOrders = this.workOrders.onAdd((order) => this.broadcastWorkOrder(order));
     this.timers.push(
       setInterval(() => this.beat(), this.limits.heartbeatMs).unref(),
       setInterval(() => this.flushAll(), this.limits.flushIntervalMs).unref(),
@@ -167,6 +174,7 @@ export class WebSocketHub {
       pipelines: this.options.catalog,
       values,
       alerts: this.options.alerts.list().filter((a) => a.state === 'firing'),
+      workOrders: this.workOrders.recent(),
     });
   }
 
@@ -234,6 +242,12 @@ export class WebSocketHub {
     for (const session of this.sessions.values()) session.deliverAlert(alert, build);
   }
 
+  private broadcastWorkOrder(workOrder: WireWorkOrder): void {
+    let frame: Buffer | null = null;
+    const build = () => (frame ??= encode({ type: 'workOrder', workOrder }));
+    for (const session of this.sessions.values()) session.deliverWorkOrder(workOrder, build);
+  }
+
   private flushAll(): void {
     for (const session of this.sessions.values()) if (session.pendingCount > 0) session.flush();
   }
@@ -287,6 +301,7 @@ export class WebSocketHub {
     this.outboxHead = 0;
     for (const t of this.timers) clearInterval(t);
     this.stopAlerts();
+    this.stopWorkOrders();
     this.attachedTo?.off('upgrade', this.onUpgrade);
     for (const ws of [...this.sessions.keys()]) {
       this.remove(ws);

@@ -9,6 +9,7 @@ import type { FiringKind } from '../../windows/indicator-value.js';
 import type { Alert } from '../alert-store.js';
 import type { Role } from '../auth.js';
 import type { TargetStatus } from '../target-status.js';
+import type { WireWorkOrder } from '../work-order-feed.js';
 
 /** Which values a client wants. An absent or empty list means "all". */
 export interface SubscriptionFilter {
@@ -62,6 +63,8 @@ export interface SnapshotMessage {
   pipelines: CatalogPipeline[];
   values: WireValue[];
   alerts: Alert[];
+  /** The recent at-risk work orders, newest first (at most the feed's limit, 50 by default). */
+  workOrders: WireWorkOrder[];
 }
 
 export interface IndicatorsMessage {
@@ -74,6 +77,12 @@ export interface AlertMessage {
   alert: Alert;
 }
 
+/** An at-risk work order just raised; to every client whatever its subscription, like alerts. */
+export interface WorkOrderMessage {
+  type: 'workOrder';
+  workOrder: WireWorkOrder;
+}
+
 export type ErrorCode = 'bad-json' | 'bad-message' | 'unknown-type' | 'forbidden' | 'not-found';
 
 export interface ErrorMessage {
@@ -82,7 +91,8 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ServerMessage = SnapshotMessage | IndicatorsMessage | AlertMessage | ErrorMessage;
+export type ServerMessage =
+  SnapshotMessage | IndicatorsMessage | AlertMessage | WorkOrderMessage | ErrorMessage;
 
 export interface SubscribeRequest {
   type: 'subscribe';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { alert, liveServer, value, type LiveFixture } from './fixtures.js';
+import { alert, liveServer, value, workOrder, type LiveFixture } from './fixtures.js';
 
 let fixture: LiveFixture | undefined;
 afterEach(async () => {
@@ -76,6 +76,36 @@ describe('alerts API', () => {
     const missing = await server.inject({ method: 'POST', url: '/api/alerts/nope/ack', headers: auth });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ code: 'not-found', message: 'no alert nope' });
+  });
+});
+
+describe('GET /api/work-orders', () => {
+  it('serves the recent work orders, newest first, bounded, pseudonymised customer only', async () => {
+    const { server, workOrders } = await open();
+    expect((await server.inject('/api/work-orders')).json()).toEqual({ count: 0, workOrders: [] });
+    const leaky = { ...workOrder(0), customerId: 'cu-raw-id' } as ReturnType<typeof workOrder>;
+    workOrders.add([leaky, ...Array.from({ length: 59 }, (_, i) => workOrder(i + 1))]);
+    const response = await server.inject('/api/work-orders');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.count).toBe(50);
+    expect(body.workOrders[0]).toEqual(workOrder(59));
+    expect(body.workOrders.map((o: { ts: number }) => o.ts)).toEqual(
+      Array.from({ length: 50 }, (_, i) => workOrder(59 - i).ts),
+    );
+    // A replayed work order (same id) replaces the kept one instead of showing twice.
+    workOrders.add([workOrder(59, { ownerTeam: 'vip-care-2' })]);
+    const again = (await server.inject('/api/work-orders')).json();
+    expect(again.count).toBe(50);
+    expect(again.workOrders[0].ownerTeam).toBe('vip-care-2');
+    expect(response.body).not.toContain('cu-raw-id');
+  });
+
+  it('needs a viewer token when tokens are configured', async () => {
+    const { server } = await open(['viewer:tv']);
+    expect((await server.inject('/api/work-orders')).statusCode).toBe(401);
+    const ok = await server.inject({ url: '/api/work-orders', headers: { authorization: 'Bearer tv' } });
+    expect(ok.statusCode).toBe(200);
   });
 });
 

@@ -6,6 +6,8 @@ import { parsePipelineYaml } from '../../../src/config/pipeline-loader.js';
 import { InMemoryAlertStore, type Alert } from '../../../src/server/alert-store.js';
 import { registerLiveServer } from '../../../src/server/live-server.js';
 import type { WebSocketHub } from '../../../src/server/ws/hub.js';
+import { WorkOrderFeed } from '../../../src/server/work-order-feed.js';
+import type { WorkOrder } from '../../../src/analytics/at-risk/work-order.js';
 import { LatestValues } from '../../../src/sinks/memory/latest-values.js';
 import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 
@@ -69,11 +71,31 @@ export function alert(id: string, extra: Partial<Alert> = {}): Alert {
   };
 }
 
+export function workOrder(n: number, extra: Partial<WorkOrder> = {}): WorkOrder {
+  return {
+    id: `wo-${String(n).padStart(32, '0')}`,
+    ts: T0 + n * 60_000,
+    pipeline: 'at-risk',
+    customer: `pseudonym-${n}`,
+    segment: 'vip',
+    cause: 'abandons',
+    causes: ['abandons', 'longWaits'],
+    threshold: 3,
+    evidence: { abandons: 3, failedTouchpoints: 0, negativeAnswers: 0, longWaits: 3, repeatContacts: 2 },
+    touchpoint: 'vip/voice',
+    ownerTeam: 'vip-care',
+    lookbackMs: 86_400_000,
+    periodStartMs: Date.UTC(2025, 0, 6),
+    ...extra,
+  };
+}
+
 export interface LiveFixture {
   server: FastifyInstance;
   latest: LatestValues;
   values$: Subject<IndicatorValue[]>;
   alerts: InMemoryAlertStore;
+  workOrders: WorkOrderFeed;
   hub: WebSocketHub;
   /** ws://127.0.0.1:PORT once listening. */
   wsUrl: string;
@@ -90,12 +112,14 @@ export async function liveServer(
   const values$ = new Subject<IndicatorValue[]>();
   values$.subscribe((batch) => latest.update(batch));
   const alerts = new InMemoryAlertStore();
+  const workOrders = new WorkOrderFeed();
   const hub = await registerLiveServer(server, {
     config,
     pipelines: [contactCenter],
     latest,
     values$,
     alerts,
+    workOrders,
   });
   let wsUrl = '';
   if (options.listen !== false) {
@@ -104,5 +128,5 @@ export async function liveServer(
   } else {
     await server.ready();
   }
-  return { server, latest, values$, alerts, hub, wsUrl };
+  return { server, latest, values$, alerts, workOrders, hub, wsUrl };
 }

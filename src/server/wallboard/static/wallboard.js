@@ -56,6 +56,8 @@ const state = {
   /** indicator name → { unit, target } of the board's pipeline */
   catalog: new Map(),
   alerts: new Map(),
+  /** id → work order, the server's recent ones (snapshot) plus those pushed since */
+  workOrders: new Map(),
   role: 'viewer',
   dirty: new Set(),
 };
@@ -363,6 +365,63 @@ async function acknowledge(id, button) {
   }
 }
 
+// ---- work orders --------------------------------------------------------------------------------
+
+/** Rows shown: the panel stays compact under the tiles; the server keeps up to 50. */
+const WORK_ORDER_ROWS = 6;
+const WORK_ORDER_KEPT = 50;
+const CAUSE_LABELS = {
+  abandons: 'abandons',
+  failedTouchpoints: 'failed touchpoints',
+  negativeAnswers: 'negative answers',
+  longWaits: 'long waits',
+  repeatContacts: 'repeat contacts',
+};
+
+function applyWorkOrder(order) {
+  state.workOrders.set(order.id, order);
+  if (state.workOrders.size > WORK_ORDER_KEPT) {
+    const oldest = [...state.workOrders.values()].sort((a, b) => a.ts - b.ts)[0];
+    state.workOrders.delete(oldest.id);
+  }
+}
+
+/** The counts that are not zero, the cause's own first, e.g. "abandons 3/3 · long waits 3". */
+function evidenceText(order) {
+  const parts = [
+    `${CAUSE_LABELS[order.cause] ?? order.cause} ${order.evidence[order.cause]}/${order.threshold}`,
+  ];
+  for (const [cause, count] of Object.entries(order.evidence)) {
+    if (cause !== order.cause && count > 0) parts.push(`${CAUSE_LABELS[cause] ?? cause} ${count}`);
+  }
+  return parts.join(' · ');
+}
+
+function renderWorkOrders() {
+  const body = $('work-orders');
+  const orders = [...state.workOrders.values()].sort((a, b) => b.ts - a.ts).slice(0, WORK_ORDER_ROWS);
+  body.replaceChildren(
+    ...orders.map((order) => {
+      const row = el('tr', `work-order segment-${order.segment}`);
+      row.dataset.workOrderId = order.id;
+      const time = new Date(order.ts).toLocaleTimeString([], {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      row.append(
+        el('td', 'wo-time', time),
+        el('td', 'wo-segment', order.segment),
+        el('td', 'wo-cause', CAUSE_LABELS[order.cause] ?? order.cause),
+        el('td', 'wo-owner', order.ownerTeam),
+        el('td', 'wo-evidence', evidenceText(order)),
+      );
+      return row;
+    }),
+  );
+  $('no-work-orders').hidden = orders.length > 0;
+}
+
 // ---- connection ---------------------------------------------------------------------------------
 
 let attempt = 0;
@@ -425,6 +484,9 @@ function onMessage(message) {
       state.alerts.clear();
       for (const a of message.alerts) state.alerts.set(a.id, a);
       renderAlerts();
+      state.workOrders.clear();
+      for (const o of message.workOrders ?? []) applyWorkOrder(o);
+      renderWorkOrders();
       for (const tile of state.tiles.values()) state.dirty.add(tile.keyId);
       setConnection('live', 'live');
       scheduleRender();
@@ -436,6 +498,14 @@ function onMessage(message) {
       break;
     case 'alert':
       applyAlert(message.alert);
+      break;
+    case 'workOrder':
+      // Counted for the e2e test, which checks that a work order arrived live, not in a snapshot.
+      document.body.dataset.workOrderMessages = String(
+        Number(document.body.dataset.workOrderMessages ?? 0) + 1,
+      );
+      applyWorkOrder(message.workOrder);
+      renderWorkOrders();
       break;
     case 'error':
       console.warn('wallboard: server error', message.code, message.message);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ClientSession, type PeerSocket } from '../../../../src/server/ws/client-session.js';
 import { compileSubscription } from '../../../../src/server/ws/subscription-matcher.js';
 import type { WireValue } from '../../../../src/server/ws/protocol.js';
-import { alert } from '../fixtures.js';
+import { alert, workOrder } from '../fixtures.js';
+import { toWireWorkOrder } from '../../../../src/server/work-order-feed.js';
 
 /** A socket whose backlog the test sets: the session's only view of a client's speed. */
 class FakeSocket implements PeerSocket {
@@ -106,6 +107,20 @@ describe('ClientSession', () => {
     const { socket, s } = session();
     socket.readyState = 3;
     expect(s.deliverValues([wire('a', 1)], () => Buffer.from('x'))).toBe('closed');
+    expect(s.pendingCount).toBe(0);
+  });
+  it('holds work orders of a slow client by id and sends them on flush', () => {
+    const { socket, s } = session();
+    socket.bufferedAmount = 5000;
+    const order = toWireWorkOrder(workOrder(1));
+    expect(s.deliverWorkOrder(order, () => Buffer.from('x'))).toBe('pending');
+    expect(s.deliverWorkOrder(order, () => Buffer.from('x'))).toBe('pending');
+    expect(s.pendingCount).toBe(1);
+    socket.bufferedAmount = 0;
+    s.flush();
+    expect(socket.sent.map((m) => JSON.parse(m) as unknown)).toEqual([
+      { type: 'workOrder', workOrder: order },
+    ]);
     expect(s.pendingCount).toBe(0);
   });
 });

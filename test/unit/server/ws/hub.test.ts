@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../../../src/server/ws/protocol.js';
-import { alert, liveServer, T0, value, type LiveFixture } from '../fixtures.js';
+import { alert, liveServer, T0, value, workOrder, type LiveFixture } from '../fixtures.js';
 
 // A real gc(), so heap figures measure what is retained rather than garbage not yet collected.
 v8.setFlagsFromString('--expose-gc');
@@ -259,6 +259,40 @@ describe('WebSocket hub', () => {
     await expect
       .poll(() => [...seen.values()].filter((v) => v === (rounds - 1) / rounds).length, { timeout: 5000 })
       .toBe(queues.length);
+  });
+
+  it('sends recent work orders in the snapshot and each new one to every client, whatever its filter', async () => {
+    fixture = await liveServer();
+    fixture.workOrders.add([workOrder(1), workOrder(2, { segment: 'standard', ownerTeam: 'billing' })]);
+    const all = await Client.connect(fixture.wsUrl);
+    const filtered = await Client.connect(`${fixture.wsUrl}?pipeline=contact-center&queue=billing/voice`);
+    const snapshot = await all.next('snapshot');
+    // Newest first.
+    expect(snapshot.workOrders.map((o) => o.id)).toEqual([workOrder(2).id, workOrder(1).id]);
+    expect((await filtered.next('snapshot')).workOrders).toHaveLength(2);
+
+    // A field the wire form does not list never goes out, even if a work order were to carry one.
+    const leaky = { ...workOrder(3), customerId: 'cu-raw-id' } as ReturnType<typeof workOrder>;
+    fixture.workOrders.add([leaky]);
+    for (const client of [all, filtered]) {
+      const message = await client.next('workOrder');
+      expect(message.workOrder).toEqual(workOrder(3));
+      expect(JSON.stringify(message)).not.toContain('cu-raw-id');
+    }
+    expect(all.binaryFrames).toBe(0);
+    // A reconnecting client gets it in its snapshot.
+    const late = await Client.connect(fixture.wsUrl);
+    expect((await late.next('snapshot')).workOrders[0]?.id).toBe(workOrder(3).id);
+  });
+
+  it('keeps at most the bound of work orders pending for a slow client, the newest', async () => {
+    fixture = await liveServer({ websocket: { highWaterBytes: 0 } });
+    const slow = await Client.connect(fixture.wsUrl);
+    await slow.next('snapshot');
+    const session = fixture.hub.clients()[0]!;
+    fixture.workOrders.add(Array.from({ length: 80 }, (_, i) => workOrder(i)));
+    expect(session.pendingWorkOrders.size).toBe(50);
+    expect([...session.pendingWorkOrders.keys()][0]).toBe(workOrder(30).id);
   });
 
   it('serialises one frame per subscription group and broadcast', async () => {
