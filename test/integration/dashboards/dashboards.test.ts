@@ -143,6 +143,25 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
   'cxpulse-alerts/Time to acknowledge and resolve by rule': {
     columns: ['rule', 'alerts', 'mtta_seconds', 'mttr_seconds'],
   },
+  'cxpulse-experience-analytics/Work orders by cause': { columns: ['time', 'cause', 'work_orders'] },
+  'cxpulse-experience-analytics/Work orders by owner team': { columns: ['owner_team', 'work_orders'] },
+  'cxpulse-experience-analytics/Latest work orders': {
+    columns: [
+      'raised',
+      'segment',
+      'cause',
+      'owner_team',
+      'touchpoint',
+      'threshold',
+      'abandons',
+      'failed_touchpoints',
+      'negative_answers',
+      'long_waits',
+      'repeat_contacts',
+      'customer',
+      'id',
+    ],
+  },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
@@ -235,11 +254,12 @@ describe('the macro expansion follows the plugin', () => {
 });
 
 describe('dashboards', () => {
-  it('are the five expected, every panel declared here and every declaration used', () => {
+  it('are the six expected, every panel declared here and every declaration used', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual([
       'cxpulse-alerts',
       'cxpulse-contact-center',
       'cxpulse-digital-journeys',
+      'cxpulse-experience-analytics',
       'cxpulse-pipeline-health',
       'cxpulse-voice-of-customer',
     ]);
@@ -296,6 +316,8 @@ describe('dashboards', () => {
   it('seeded a simulator run', () => {
     expect(seeded.events).toBeGreaterThan(10_000);
     expect(seeded.values).toBeGreaterThan(1_000);
+    // At least the two scripted customers' work orders, one per segment.
+    expect(new Set(seeded.workOrders.map((o) => o.segment))).toEqual(new Set(['vip', 'standard']));
   });
 
   for (const dashboard of dashboards) {
@@ -333,6 +355,34 @@ describe('dashboards', () => {
       }
     });
   }
+
+  it('list the stored work orders with their owner team, newest first, and filter by segment', async () => {
+    const dashboard = dashboards.find((d) => d.uid === 'cxpulse-experience-analytics')!;
+    const latest = dashboard.panels.find((p) => p.title === 'Latest work orders')!;
+    const rowsFor = async (segment: string[]) => {
+      const sql = expandGrafanaSql(latest.targets[0]!.rawSql!, {
+        ...range,
+        intervalMs: minute,
+        variables: [{ name: 'segment', selected: segment, options: ['standard', 'vip'] }],
+      });
+      return (await run(sql)).rows;
+    };
+    const all = await rowsFor(['$__all']);
+    const expected = [...seeded.workOrders].sort((a, b) => b.ts - a.ts);
+    expect(all.map((r) => r.id)).toEqual(expected.map((o) => o.id));
+    const vip = expected.find((o) => o.segment === 'vip' && o.ownerTeam === 'vip-care')!;
+    expect(all.find((r) => r.id === vip.id)).toMatchObject({
+      segment: 'vip',
+      cause: 'abandons',
+      owner_team: 'vip-care',
+      touchpoint: 'vip/voice',
+      abandons: vip.evidence.abandons,
+    });
+    const onlyVip = await rowsFor(['vip']);
+    expect(onlyVip.length).toBeGreaterThan(0);
+    expect(onlyVip.every((r) => r.segment === 'vip')).toBe(true);
+    expect(onlyVip.length).toBeLessThan(all.length);
+  });
 
   it('compute the alert figures from the stored alert changes', async () => {
     const alerts = dashboards.find((d) => d.uid === 'cxpulse-alerts')!;

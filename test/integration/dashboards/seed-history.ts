@@ -1,7 +1,9 @@
 /**
  * Fills a ClickHouse database the way a running CX Pulse would: simulator events through every
  * pipeline in virtual time (as `cxpulse replay` does), then the events, the final values, a few
- * alerts and a few dead letters written by the real ClickHouse sink.
+ * alerts, a few dead letters and the at-risk work orders written by the real ClickHouse sink. Two
+ * scripted customers (a VIP and a standard one, each abandoning until their segment's threshold)
+ * ride on the traffic so that work orders of two segments exist whatever the simulation raises.
  */
 import { Subject, VirtualTimeScheduler, merge } from 'rxjs';
 import { loadPipelines } from '../../../src/config/pipeline-loader.js';
@@ -9,7 +11,11 @@ import { decodeBatch } from '../../../src/events/decode.js';
 import type { CxEvent } from '../../../src/events/types.js';
 import { createClickHouseSink } from '../../../src/sinks/clickhouse/clickhouse-sink.js';
 import type { AlertRecord } from '../../../src/sinks/clickhouse/rows.js';
-import { createSimulator } from '../../../src/sources/simulator/simulator.js';
+import { atRiskWorkOrders } from '../../../src/analytics/at-risk/at-risk-work-orders.js';
+import type { WorkOrder } from '../../../src/analytics/at-risk/work-order.js';
+import { createPseudonymiser } from '../../../src/sinks/clickhouse/pseudonymiser.js';
+import { parseScenario } from '../../../src/sources/simulator/scenario.js';
+import { createScenarioSimulator } from '../../../src/sources/simulator/scripted-simulator.js';
 import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../src/windows/pipeline-indicators.js';
 
@@ -27,7 +33,46 @@ export interface SeedResult {
   values: number;
   alerts: number;
   deadLetters: number;
+  workOrders: WorkOrder[];
 }
+
+/** The sink's pseudonymisation secret here, so work orders join with the stored interactions. */
+const SECRET = 'dashboards-test';
+
+/**
+ * With pipelines/at-risk.yaml's thresholds (vip abandons 3, default 4), each customer's last
+ * abandon raises one work order: the VIP's at 11 min, the standard customer's at 13 min.
+ */
+const scenario = parseScenario(
+  {
+    name: 'dashboards-at-risk',
+    incidents: [
+      {
+        kind: 'customer-contacts',
+        customer: 'cu-dashboards-vip',
+        segment: 'vip',
+        queue: 'vip/voice',
+        contacts: 3,
+        experience: 'bad',
+        waitMs: 360_000,
+        from: '1m',
+        to: '7m',
+      },
+      {
+        kind: 'customer-contacts',
+        customer: 'cu-dashboards-standard',
+        segment: 'standard',
+        queue: 'billing/voice',
+        contacts: 4,
+        experience: 'bad',
+        waitMs: 300_000,
+        from: '2m',
+        to: '10m',
+      },
+    ],
+  },
+  'dashboards-at-risk',
+);
 
 /** Every pipeline in `pipelines/` over the events; final values and corrections only. */
 export async function runPipelines(events: readonly CxEvent[]): Promise<IndicatorValue[]> {
@@ -49,6 +94,29 @@ export async function runPipelines(events: readonly CxEvent[]): Promise<Indicato
   events$.complete();
   await done;
   return values;
+}
+
+/** Every `atRisk:` section in `pipelines/` over the events, as buildApp runs them. */
+export function raiseWorkOrders(events: readonly CxEvent[]): WorkOrder[] {
+  const pseudonymise = createPseudonymiser(SECRET);
+  const events$ = new Subject<CxEvent[]>();
+  const orders: WorkOrder[] = [];
+  for (const p of loadPipelines('pipelines')) {
+    if (!p.atRisk) continue;
+    events$
+      .pipe(
+        atRiskWorkOrders({
+          pipeline: p.name,
+          rules: p.atRisk,
+          pseudonymise,
+          ...(p.source.eventTypes ? { eventTypes: p.source.eventTypes } : {}),
+        }),
+      )
+      .subscribe((batch) => orders.push(...batch));
+  }
+  for (let i = 0; i < events.length; i += 500) events$.next(events.slice(i, i + 500));
+  events$.complete();
+  return orders;
 }
 
 export function sampleAlerts(startTs: number): AlertRecord[] {
@@ -110,13 +178,15 @@ export function sampleAlerts(startTs: number): AlertRecord[] {
 /** Writes simulated history into `database` (migrated first); resolves when every row is stored. */
 export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
   const { startTs, durationMs } = options;
-  const events = createSimulator({
+  const events = createScenarioSimulator({
     seed: options.seed ?? 7,
     startTs,
     rate: options.rate ?? 60,
     seasonality: false,
+    scenario,
   }).nextBatch(startTs + durationMs);
   const values = await runPipelines(events);
+  const workOrders = raiseWorkOrders(events);
   const alerts = sampleAlerts(startTs);
   const broken = decodeBatch(
     [
@@ -135,7 +205,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
   const sink = createClickHouseSink({
     url: options.url,
     database: options.database,
-    secret: 'dashboards-test',
+    secret: SECRET,
     retentionDays: 0,
   });
   try {
@@ -145,9 +215,16 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
       sink.writeValues(values),
       sink.writeAlerts(alerts),
       sink.writeDeadLetters(broken),
+      sink.writeWorkOrders(workOrders),
     ]);
   } finally {
     await sink.close();
   }
-  return { events: events.length, values: values.length, alerts: alerts.length, deadLetters: broken.length };
+  return {
+    events: events.length,
+    values: values.length,
+    alerts: alerts.length,
+    deadLetters: broken.length,
+    workOrders,
+  };
 }
