@@ -20,20 +20,13 @@ import { insertColumnProblems, type DescribedColumn } from './row-binary.js';
 import {
   alertEncoder,
   deadLetterEncoder,
+  encodeIndicatorValues,
   encodeInteractionEvents,
   indicatorValueEncoder,
   interactionEncoder,
   type RowEncoder,
 } from './row-encoders.js';
-import {
-  alertRow,
-  deadLetterRow,
-  indicatorValueRow,
-  type AlertRecord,
-  type AlertRow,
-  type DeadLetterRow,
-  type IndicatorValueRow,
-} from './rows.js';
+import { alertRow, deadLetterRow, type AlertRecord, type AlertRow, type DeadLetterRow } from './rows.js';
 import type { ServerCapabilities } from './server-capabilities.js';
 import type { WorkOrder } from '../../analytics/at-risk/work-order.js';
 import { workOrderEncoder, type WorkOrderRow } from './work-order-rows.js';
@@ -46,7 +39,7 @@ export interface ClickHouseBatchOptions {
   maxAgeMs?: number;
   /** Rows held per table before writes wait (back-pressure). Default 100 000. */
   maxBufferedRows?: number;
-  /** Default 2. */
+  /** Default 2 (`DEFAULT_MAX_CONCURRENT_INSERTS`). */
   maxConcurrentInserts?: number;
 }
 
@@ -146,8 +139,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
   const interactions = writerFor<CxEvent>('interactions', (events) =>
     encodeInteractionEvents(events, pseudonymise),
   );
-  const values = writerFor<IndicatorValueRow>('indicator_values', (rows) =>
-    indicatorValueEncoder.encode(rows),
+  // Likewise values: `written_at_ms` is when their insert is encoded, at most a batch age (plus
+  // any wait under back-pressure) after `writeValues`.
+  const values = writerFor<IndicatorValue>('indicator_values', (batch) =>
+    encodeIndicatorValues(batch, now()),
   );
   const alerts = writerFor<AlertRow>('alerts', (rows) => alertEncoder.encode(rows));
   const deadLetters = writerFor<DeadLetterRow>('dead_letters', (rows) => deadLetterEncoder.encode(rows));
@@ -214,10 +209,8 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
       return interactions.write(events);
     },
     writeValues(batch) {
-      const writtenAt = now();
-      const rows: IndicatorValueRow[] = [];
-      for (const v of batch) if (writeEarly || v.kind !== 'early') rows.push(indicatorValueRow(v, writtenAt));
-      return values.write(rows);
+      const stored = writeEarly || !batch.some((v) => v.kind === 'early');
+      return values.write(stored ? batch : batch.filter((v) => v.kind !== 'early'));
     },
     writeDeadLetters(batch) {
       return deadLetters.write(batch.map((d) => deadLetterRow(d, pseudonymise)));

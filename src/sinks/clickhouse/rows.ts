@@ -246,7 +246,7 @@ const NO_NAMES: string[] = [];
 const NO_NUMBERS: number[] = [];
 
 /** Names sorted, values in the same order; non-finite numbers left out (Array(Float64) has no null). */
-function pairs<V extends string | number>(
+export function pairs<V extends string | number>(
   record: Readonly<Record<string, V>> | undefined,
 ): { names: string[]; values: V[] } {
   if (record === undefined) return { names: NO_NAMES, values: NO_NUMBERS as V[] };
@@ -271,7 +271,10 @@ function pairs<V extends string | number>(
 const keyPairs = new Map<string, { names: string[]; values: string[] }>();
 const KEY_CACHE_SIZE = 20_000;
 
-function keyPairsOf(value: IndicatorValue): { names: string[]; values: string[] } {
+export function keyPairsOf(value: Pick<IndicatorValue, 'key' | 'keyId'>): {
+  names: string[];
+  values: string[];
+} {
   let cached = keyPairs.get(value.keyId);
   if (cached === undefined) {
     cached = pairs(value.key);

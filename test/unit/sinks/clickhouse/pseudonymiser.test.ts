@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createPseudonymiser } from '../../../../src/sinks/clickhouse/pseudonymiser.js';
 
@@ -21,6 +22,16 @@ describe('createPseudonymiser', () => {
     const first = ['x', 'y', 'z', 'x'].map(p);
     expect(first[0]).toBe(first[3]);
     expect(p('y')).toBe(first[1]);
+  });
+
+  it('reads a string secret as UTF-8, like a Buffer of the same bytes', () => {
+    const secret = 'clé-secrète';
+    expect(createPseudonymiser(secret)('cust-1')).toBe(
+      createPseudonymiser(Buffer.from(secret, 'utf8'))('cust-1'),
+    );
+    expect(createPseudonymiser(secret)('cust-1')).toBe(
+      createHmac('sha256', secret).update('cust-1', 'utf8').digest('hex'),
+    );
   });
 
   it('refuses an empty secret', () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CxEvent } from '../../../../src/events/types.js';
+import type { IndicatorValue } from '../../../../src/windows/indicator-value.js';
 import { createPseudonymiser } from '../../../../src/sinks/clickhouse/pseudonymiser.js';
 import {
   insertColumnProblems,
@@ -13,6 +14,7 @@ import {
 import {
   alertEncoder,
   deadLetterEncoder,
+  encodeIndicatorValues,
   encodeInteractionEvents,
   indicatorValueEncoder,
   interactionEncoder,
@@ -144,6 +146,34 @@ describe('table encoders', () => {
     );
     expect(encodeInteractionEvents(EVENTS, pseudonymise).equals(body)).toBe(true);
     expect(body.includes(Buffer.from('customer-4242'))).toBe(false);
+  });
+
+  it('write indicator values straight from the values the same bytes as from their rows', () => {
+    const base: IndicatorValue = {
+      pipeline: 'calls',
+      indicator: 'asa',
+      window: '5m/10s',
+      key: { queue: HOSTILE[4]!, channel: 'voice' },
+      keyId: `channel=voice,queue=${HOSTILE[4]!}`,
+      windowStart: TS,
+      windowEnd: TS + 300_000,
+      value: 12.5,
+      kind: 'final',
+      version: 1,
+    };
+    const values: IndicatorValue[] = [
+      base,
+      { ...base, value: null, numerator: 0, denominator: 0, kind: 'early', version: 0 },
+      {
+        ...base,
+        value: Number.NaN,
+        samples: 7,
+        quantiles: { p99: 9, p50: 1, p90: Number.POSITIVE_INFINITY },
+      },
+      { ...base, key: {}, keyId: '', parts: { low: 3, high: 4 }, kind: 'correction', version: 5 },
+    ];
+    const rows = values.map((v) => indicatorValueRow(v, TS + 61_000));
+    expect(encodeIndicatorValues(values, TS + 61_000).equals(indicatorValueEncoder.encode(rows))).toBe(true);
   });
 
   it('write indicator value, alert and dead-letter rows that read back as the rows', () => {
