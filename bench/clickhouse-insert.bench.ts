@@ -2,18 +2,28 @@
  * Sustained insert throughput into ClickHouse through our writer versus a bare @clickhouse/client
  * insert of the same rows, same run, same server.
  *
- * - `clickhouse-insert-<table>` (the target's comparison): our batch writer on the already-mapped
- *   rows, written in Kafka-sized batches of 500, all at once, timed until every write has resolved
- *   (every row stored): batching, the bounded buffer, two concurrent inserts, RowBinary encoding.
+ * What each side does (timed from the first write to the last stored row):
+ * - baseline (`baseline`): rows already mapped and pseudonymised before timing; bare 10 000-row
+ *   RowBinary inserts through `client.exec`, one after the other, each body encoded inside the
+ *   timing by the same row encoder the sink uses (the client has no RowBinary encoder of its own):
+ *   the least any writer in this format must do.
+ * - `clickhouse-insert-<table>` (the target's comparison): our batch writer on the same
+ *   already-mapped, already-pseudonymised rows, written in Kafka-sized batches of 500, all at once:
+ *   batching, the bounded buffer, RowBinary encoding, the default number of concurrent inserts.
+ *   `-writer-concurrency-<n>` is the writer with the other setting, measured in the same rounds.
  * - `clickhouse-insert-<table>-sink`: the whole sink, `writeEvents` / `writeValues` on domain
- *   objects, so row mapping and (for interactions) HMAC pseudonymisation are included.
- * - Baseline of both (`baseline`): the mapped rows as bare 10 000-row RowBinary inserts through
- *   `client.exec`, one after the other, each body encoded by the same row encoder the sink uses
- *   (the client has no RowBinary encoder of its own): the least any writer in this format must do.
+ *   objects: on top of the writer's work it maps every event and (interactions) computes the HMAC
+ *   pseudonym of every id it has not seen yet, work the baseline was handed done. `costUsPerRow`
+ *   splits that work, measured in-process without a server.
  * - `clickhouse-insert-<table>-bare-json`: the same rows as bare 10 000-row
  *   `client.insert({ format: 'JSONEachRow' })` calls, the figure the issue's 150 000 rows/s is
  *   about; its `ratio` is to the RowBinary baseline.
- * Each measurement truncates the table first; the four are interleaved per round; medians reported.
+ * Each measurement truncates the table and collects garbage first. Per round every task runs once,
+ * the baseline in the middle, in reverse order on odd rounds (a slow stretch or a position effect
+ * falls on both sides of a comparison alike).
+ * `ratio` is the median of the per-round ratios (`pairedRatio`: a noisy neighbour slows both
+ * members of a round's pair); `ratioOfMedians` is median(ours) / median(baseline), kept for
+ * comparison with older runs.
  * Every round has new contact ids (a contact's events come within minutes, never again), customers
  * come from one population of 20 000 (they repeat): so the sink pays the HMAC of the new ids each
  * round, as it would live, and not a cache warmed by the previous round's identical ids.
@@ -25,23 +35,26 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createClient } from '@clickhouse/client';
 import { releaseLease, servicesUp } from '../scripts/lib/services.js';
 import { decodeEvent } from '../src/events/decode.js';
 import type { CxEvent } from '../src/events/types.js';
-import { createBatchWriter } from '../src/sinks/clickhouse/batch-writer.js';
+import { createBatchWriter, DEFAULT_MAX_CONCURRENT_INSERTS } from '../src/sinks/clickhouse/batch-writer.js';
 import { createClickHouseSink } from '../src/sinks/clickhouse/clickhouse-sink.js';
 import { connectClickHouse } from '../src/sinks/clickhouse/connection.js';
 import { createPseudonymiser } from '../src/sinks/clickhouse/pseudonymiser.js';
 import {
+  encodeInteractionEvents,
   indicatorValueEncoder,
   interactionEncoder,
   type RowEncoder,
 } from '../src/sinks/clickhouse/row-encoders.js';
-import { indicatorValueRow, interactionRow } from '../src/sinks/clickhouse/rows.js';
+import { indicatorValueRow, interactionRow, type InteractionRow } from '../src/sinks/clickhouse/rows.js';
 import { qualified } from '../src/sinks/clickhouse/sql.js';
 import type { IndicatorValue } from '../src/windows/indicator-value.js';
-import { compared, median, type BenchResult } from './harness.js';
+import { compared, median, pairedRatio, type BenchResult } from './harness.js';
 
 export const name = 'clickhouse-insert';
 
@@ -49,7 +62,7 @@ const ROWS = 100_000;
 const KAFKA_BATCH = 500;
 const BARE_BATCH = 10_000;
 const WARMUP = 1;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const SECRET = 'bench-secret';
 
 function mulberry32(seed: number): () => number {
@@ -186,14 +199,107 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
+/**
+ * Microseconds per item of a synchronous step, the fastest of a few runs (no server involved).
+ * `prepare` runs untimed before each run and hands the step its input.
+ */
+function microsPerItem<C = void>(items: number, step: (context: C) => unknown, prepare?: () => C): number {
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const context = prepare?.() as C;
+    const start = process.hrtime.bigint();
+    step(context);
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e3 / items);
+  }
+  return Math.round(best * 100) / 100;
+}
+
+/**
+ * A full collection before each timed task, so that no task pays for the garbage of the one before
+ * (the sink's mapped rows, the JSON baseline's strings).
+ */
+function fullCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** In slices of a batch, as the writer encodes them. */
+function inBatches<T>(items: readonly T[], each: (batch: readonly T[]) => unknown): void {
+  for (let i = 0; i < items.length; i += BARE_BATCH) each(items.slice(i, i + BARE_BATCH));
+}
+
+/**
+ * What the sink does per `interactions` row that the writer and the baseline were handed done:
+ * mapping an event (warm pseudonym cache) and the HMAC of the ids it has not seen, as live: the
+ * round's customers are already cached, its contacts are new.
+ */
+function interactionCosts(events: readonly CxEvent[], rows: readonly InteractionRow[]) {
+  const ids = (field: 'contactId' | 'customerId') => {
+    const seen = new Set<string>();
+    for (const e of events) {
+      const id = (e as Partial<Record<typeof field, unknown>>)[field];
+      if (typeof id === 'string') seen.add(id);
+    }
+    return [...seen];
+  };
+  const customers = ids('customerId');
+  const contacts = ids('contactId');
+  const warm = createPseudonymiser(SECRET);
+  inBatches(events, (b) => encodeInteractionEvents(b, warm));
+  const encodeRows = microsPerItem(rows.length, () => inBatches(rows, (b) => interactionEncoder.encode(b)));
+  const mapAndEncode = microsPerItem(events.length, () =>
+    inBatches(events, (b) => encodeInteractionEvents(b, warm)),
+  );
+  const customersCached = () => {
+    const p = createPseudonymiser(SECRET);
+    for (const c of customers) p(c);
+    return p;
+  };
+  const live = microsPerItem(
+    events.length,
+    (p) => inBatches(events, (b) => encodeInteractionEvents(b, p)),
+    customersCached,
+  );
+  const hmac = microsPerItem(
+    contacts.length,
+    (p) => {
+      for (const id of contacts) p(id);
+    },
+    () => createPseudonymiser(SECRET),
+  );
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    /** What the writer and the baseline do per row. */
+    encodeRows,
+    /** Mapping a decoded event, every id cached. */
+    map: round2(mapAndEncode - encodeRows),
+    hmacPerNewId: hmac,
+    newIdsPerRow: round3(contacts.length / events.length),
+    /** Map + encode with the round's customers cached and its contacts new: the sink's whole CPU per row. */
+    sinkEncodeLive: live,
+  };
+}
+
 export async function run(): Promise<BenchResult[]> {
   return withClickHouse(async (url) => {
     const database = `cxpulse_bench_${randomBytes(4).toString('hex')}`;
+    const collectGarbage = fullCollector();
     const client = createClient({ url });
-    const sink = createClickHouseSink({ url, database, secret: SECRET, retentionDays: 0 });
+    const sinkWith = (maxConcurrentInserts: number) =>
+      createClickHouseSink({
+        url,
+        database,
+        secret: SECRET,
+        retentionDays: 0,
+        batch: { maxConcurrentInserts },
+      });
+    const sinks = { 1: sinkWith(1), 2: sinkWith(2) };
     const connection = connectClickHouse({ url });
     try {
-      const { capabilities } = await sink.migrate();
+      const { capabilities } = await sinks[1].migrate();
+      await sinks[2].migrate();
       const now = Date.now();
       const p = createPseudonymiser(SECRET);
       const values = makeValues(ROWS, now);
@@ -221,40 +327,61 @@ export async function run(): Promise<BenchResult[]> {
         }
       };
       // Our batch writer alone, on the already-mapped rows, inserting the way the sink does.
-      const writerFor = <Row>(table: 'interactions' | 'indicator_values', encoder: RowEncoder<Row>) => {
+      const writerFor = <Row>(
+        table: 'interactions' | 'indicator_values',
+        encoder: RowEncoder<Row>,
+        maxConcurrentInserts: number,
+      ) => {
         const columns = encoder.columns.map(([c]) => c);
         const target = qualified(database, table);
         return createBatchWriter<Row>({
           table,
           insert: (rows) => connection.insertRowBinary(target, columns, encoder.encode(rows)),
+          maxConcurrentInserts,
         });
       };
       const writers = {
-        interactions: writerFor('interactions', interactionEncoder),
-        indicator_values: writerFor('indicator_values', indicatorValueEncoder),
+        interactions: {
+          1: writerFor('interactions', interactionEncoder, 1),
+          2: writerFor('interactions', interactionEncoder, 2),
+        },
+        indicator_values: {
+          1: writerFor('indicator_values', indicatorValueEncoder, 1),
+          2: writerFor('indicator_values', indicatorValueEncoder, 2),
+        },
       };
       const inKafkaBatches = (write: (from: number, to: number) => Promise<void>) => () =>
         Promise.all(
           Array.from({ length: ROWS / KAFKA_BATCH }, (_, b) => write(b * KAFKA_BATCH, (b + 1) * KAFKA_BATCH)),
         );
-      type Task = 'writer' | 'sink' | 'bare' | 'bareJson';
+      // The baseline in the middle: each writer runs next to it, each sink one task further away.
+      const TASKS = ['sink1', 'writer1', 'bare', 'writer2', 'sink2', 'bareJson'] as const;
+      type Task = (typeof TASKS)[number];
+      let lastEvents: { events: CxEvent[]; rows: InteractionRow[] } | undefined;
       const tasksFor = (
         table: 'interactions' | 'indicator_values',
         round: number,
       ): Record<Task, () => Promise<unknown>> => {
         if (table === 'indicator_values') {
+          const w = writers.indicator_values;
           return {
-            writer: inKafkaBatches((a, b) => writers.indicator_values.write(valueRows.slice(a, b))),
-            sink: inKafkaBatches((a, b) => sink.writeValues(values.slice(a, b))),
+            writer1: inKafkaBatches((a, b) => w[1].write(valueRows.slice(a, b))),
+            writer2: inKafkaBatches((a, b) => w[2].write(valueRows.slice(a, b))),
+            sink1: inKafkaBatches((a, b) => sinks[1].writeValues(values.slice(a, b))),
+            sink2: inKafkaBatches((a, b) => sinks[2].writeValues(values.slice(a, b))),
             bare: bareRowBinary(table, indicatorValueEncoder, valueRows),
             bareJson: bareJson(table, valueRows),
           };
         }
         const events = makeEvents(ROWS, now, round);
         const eventRows = events.map((e) => interactionRow(e, p));
+        lastEvents = { events, rows: eventRows };
+        const w = writers.interactions;
         return {
-          writer: inKafkaBatches((a, b) => writers.interactions.write(eventRows.slice(a, b))),
-          sink: inKafkaBatches((a, b) => sink.writeEvents(events.slice(a, b))),
+          writer1: inKafkaBatches((a, b) => w[1].write(eventRows.slice(a, b))),
+          writer2: inKafkaBatches((a, b) => w[2].write(eventRows.slice(a, b))),
+          sink1: inKafkaBatches((a, b) => sinks[1].writeEvents(events.slice(a, b))),
+          sink2: inKafkaBatches((a, b) => sinks[2].writeEvents(events.slice(a, b))),
           bare: bareRowBinary(table, interactionEncoder, eventRows),
           bareJson: bareJson(table, eventRows),
         };
@@ -263,48 +390,96 @@ export async function run(): Promise<BenchResult[]> {
       const results: BenchResult[] = [];
       try {
         for (const table of ['interactions', 'indicator_values'] as const) {
-          const samples: Record<Task, number[]> = { writer: [], sink: [], bare: [], bareJson: [] };
+          const samples = Object.fromEntries(TASKS.map((t) => [t, [] as number[]])) as Record<Task, number[]>;
           const loadBefore = loadavg()[0]!;
           for (let round = 0; round < WARMUP + ROUNDS; round++) {
             const tasks = tasksFor(table, round);
-            for (const which of ['writer', 'sink', 'bare', 'bareJson'] as const) {
+            const order = round % 2 === 0 ? TASKS : [...TASKS].reverse();
+            for (const which of order) {
               await client.command({ query: `TRUNCATE TABLE ${database}.${table}` });
+              collectGarbage();
               const seconds = await timed(tasks[which]);
               if (round >= WARMUP) samples[which].push(ROWS / seconds);
             }
           }
+          const loadAfter = loadavg()[0]!;
+          const costUsPerRow =
+            table === 'interactions'
+              ? interactionCosts(lastEvents!.events, lastEvents!.rows)
+              : {
+                  encodeRows: microsPerItem(ROWS, () =>
+                    inBatches(valueRows, (b) => indicatorValueEncoder.encode(b)),
+                  ),
+                  map: microsPerItem(ROWS, () => values.map((v) => indicatorValueRow(v, now))),
+                };
           const extra = {
             rows: ROWS,
             rounds: ROUNDS,
             format: 'RowBinary',
             server: capabilities.version,
-            loadavg: [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
+            loadavg: [loadBefore, loadAfter].map((l) => Math.round(l * 10) / 10),
           };
           const bareRate = median(samples.bare);
+          const versusBare = (name: string, task: Task, more: Record<string, unknown>) => {
+            const result = compared(name, 'rows/s', median(samples[task]), bareRate, { ...extra, ...more });
+            return {
+              ...result,
+              ratio: round3(pairedRatio(samples[task], samples.bare)),
+              ratioOfMedians: result.ratio,
+              samples: samples[task].map(Math.round),
+            };
+          };
+          const byDefault: 1 | 2 = DEFAULT_MAX_CONCURRENT_INSERTS === 1 ? 1 : 2;
+          const other = byDefault === 1 ? 2 : 1;
+          const writerDoes = (n: number) =>
+            `batch writer, ${n} insert(s) at a time, on pre-mapped pre-pseudonymised rows: buffer + RowBinary encode + insert`;
+          const sinkDoes = (n: number) =>
+            `${table === 'interactions' ? 'writeEvents' : 'writeValues'} on domain objects, ${n} insert(s) at a time: ` +
+            `map${table === 'interactions' ? ' + HMAC of unseen ids' : ''} + RowBinary encode + insert`;
           results.push(
-            compared(`clickhouse-insert-${table}`, 'rows/s', median(samples.writer), bareRate, {
-              ...extra,
-              samples: samples.writer.map(Math.round),
+            versusBare(`clickhouse-insert-${table}`, `writer${byDefault}`, {
+              concurrency: byDefault,
+              does: writerDoes(byDefault),
+              baselineDoes:
+                'bare client.exec, 10 000-row RowBinary inserts one after the other, of rows mapped and pseudonymised before timing, encoded inside it by the same encoder',
               bareSamples: samples.bare.map(Math.round),
+              // Per round, writer at the default concurrency / the other one.
+              versusOtherConcurrency: round3(
+                pairedRatio(samples[`writer${byDefault}`], samples[`writer${other}`]),
+              ),
             }),
-            compared(`clickhouse-insert-${table}-sink`, 'rows/s', median(samples.sink), bareRate, {
-              ...extra,
-              samples: samples.sink.map(Math.round),
+            versusBare(`clickhouse-insert-${table}-writer-concurrency-${other}`, `writer${other}`, {
+              concurrency: other,
+              does: writerDoes(other),
             }),
-            compared(`clickhouse-insert-${table}-bare-json`, 'rows/s', median(samples.bareJson), bareRate, {
-              ...extra,
+            versusBare(`clickhouse-insert-${table}-sink`, `sink${byDefault}`, {
+              concurrency: byDefault,
+              does: sinkDoes(byDefault),
+              versusWriter: round3(pairedRatio(samples[`sink${byDefault}`], samples[`writer${byDefault}`])),
+              costUsPerRow,
+            }),
+            versusBare(`clickhouse-insert-${table}-sink-concurrency-${other}`, `sink${other}`, {
+              concurrency: other,
+              does: sinkDoes(other),
+            }),
+            versusBare(`clickhouse-insert-${table}-bare-json`, 'bareJson', {
               format: 'JSONEachRow',
-              samples: samples.bareJson.map(Math.round),
-              writerRatio: Math.round((median(samples.writer) / median(samples.bareJson)) * 1000) / 1000,
+              does: 'bare client.insert, 10 000-row JSONEachRow inserts one after the other, same rows',
+              writerRatio: round3(pairedRatio(samples[`writer${byDefault}`], samples.bareJson)),
             }),
           );
         }
       } finally {
-        await Promise.all([writers.interactions.close(), writers.indicator_values.close()]);
+        await Promise.all(
+          Object.values(writers).flatMap((byConcurrency) => [
+            byConcurrency[1].close(),
+            byConcurrency[2].close(),
+          ]),
+        );
       }
       return results;
     } finally {
-      await sink.close({ timeoutMs: 5000 });
+      await Promise.all([sinks[1].close({ timeoutMs: 5000 }), sinks[2].close({ timeoutMs: 5000 })]);
       await connection.close();
       await client.command({ query: `DROP DATABASE IF EXISTS ${database}` }).catch(() => {});
       await client.close();
