@@ -3,27 +3,16 @@
  * `GET /api/work-orders`). Bounded: the wallboard shows what just happened, ClickHouse `work_orders`
  * holds the history.
  *
- * The wire form copies named fields, so a field added to WorkOrder later is not published to every
- * viewer unless it is added here too. `customer` is already the keyed pseudonym (work-order.ts).
+ * The wire form copies named fields (see WireWorkOrder). `customer` is already the keyed pseudonym
+ * (work-order.ts).
  */
-import type { AtRiskCause } from '../config/pipeline-definition.js';
-import type { WorkOrder, WorkOrderEvidence } from '../analytics/at-risk/work-order.js';
+import type { WorkOrder } from '../analytics/at-risk/work-order.js';
 
-export interface WireWorkOrder {
-  id: string;
-  ts: number;
-  pipeline: string;
-  customer: string;
-  segment: string;
-  cause: AtRiskCause;
-  causes: AtRiskCause[];
-  threshold: number;
-  evidence: WorkOrderEvidence;
-  touchpoint: string;
-  ownerTeam: string;
-  lookbackMs: number;
-  periodStartMs: number;
-}
+/**
+ * The same fields as WorkOrder, copied one by one in toWireWorkOrder: a field added to WorkOrder
+ * fails to compile there until someone decides whether viewers may see it.
+ */
+export type WireWorkOrder = WorkOrder;
 
 export function toWireWorkOrder(o: WorkOrder): WireWorkOrder {
   return {
