@@ -224,6 +224,8 @@ export interface ErlangCAlertRule extends AlertRuleCommon {
   model: 'erlang-a' | 'erlang-c';
   /** erlang-a: fixed mean patience; default: estimated from contacts_abandoned and contacts_in_queue. */
   patienceMs?: number;
+  /** Planned handle time per contact (a prior for the measured AHT); default: measured only. */
+  plannedAhtMs?: number;
   /** Windows with fewer offered contacts get no verdict. */
   minSamples?: number;
 }

@@ -102,6 +102,7 @@ interface AlertRuleYaml {
   trend?: boolean;
   model?: 'erlang-a' | 'erlang-c';
   patience?: string;
+  plannedAht?: string;
   groupBy?: Dimension[];
   summary?: string;
 }
@@ -132,6 +133,7 @@ const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
     'trend',
     'model',
     'patience',
+    'plannedAht',
     'minSamples',
   ],
 };
@@ -643,6 +645,7 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         trend: rule.trend ?? true,
         model: rule.model ?? 'erlang-a',
         ...(rule.patience !== undefined ? { patienceMs: ms(rule.patience, '3m') } : {}),
+        ...(rule.plannedAht !== undefined ? { plannedAhtMs: ms(rule.plannedAht, '5m') } : {}),
         ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     }

@@ -312,6 +312,9 @@ export const PIPELINE_SCHEMA = {
         patience: duration(
           'erlang-c with model erlang-a: mean caller patience; default: estimated from contacts_abandoned and contacts_in_queue.',
         ),
+        plannedAht: duration(
+          "erlang-c: planned (workforce management) handle time per contact, a prior for the measured AHT: alone until the data spans a window, then worth 36 contacts against the window's ended ones (docs/alerting.md); default: measured AHT only.",
+        ),
         groupBy: {
           type: 'array',
           uniqueItems: true,

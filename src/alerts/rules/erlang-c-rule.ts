@@ -12,6 +12,8 @@
  *            (counts c₁ − c₀ ≥ 2·√(c₁ + c₀)): a rising rate is extrapolated, a falling one is not
  *            trusted to help, and a noisy one is not extrapolated 15 minutes ahead
  *   AHT    = aht_seconds of the same window (the last known one when the window had none)
+ *            with `plannedAht`: (n₀·planned + n·AHT) / (n₀ + n), n the window's ended contacts
+ *            (src/alerts/planned-aht.ts), and the plan alone until the data spans a window
  *   N      = round(mean idle + λ_served · AHT)   agents logged in: the idle ones (the live
  *            agents_available gauge, averaged over the same window) plus the busy ones, which by
  *            Little's law number λ_served·AHT on average; λ_served is the answered rate when the
@@ -35,6 +37,7 @@
  */
 import type { ErlangCAlertRule, PipelineDefinition } from '../../config/pipeline-definition.js';
 import { agentsNeededErlangA, erlangA } from '../erlang-a.js';
+import { blendedAht } from '../planned-aht.js';
 import { agentsNeeded, averageSpeedOfAnswer, serviceLevel } from '../erlang-c.js';
 import {
   WindowEndGuard,
@@ -75,6 +78,8 @@ const LIVE_WINDOW = 'live';
 interface WindowInputs {
   offered?: number;
   aht?: number | null;
+  /** Ended contacts behind `aht`. */
+  ahtSamples?: number;
   answered?: number;
   abandoned?: number;
 }
@@ -82,6 +87,8 @@ interface WindowInputs {
 interface KeyState {
   pending: Map<number, WindowInputs>;
   lastAht?: number;
+  /** Ended contacts behind `lastAht`. */
+  lastAhtSamples: number;
   /** Arrivals per final window end (count and covered seconds), the last `size / hop + 1` of them. */
   counts: Map<number, { offered: number; seconds: number }>;
   /** Latest sample of the idle-agents gauge. */
@@ -125,6 +132,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
   const abandonedName = estimatesPatience ? unfiltered('contacts_abandoned') : undefined;
   const queuedName = estimatesPatience ? unfiltered('contacts_in_queue') : undefined;
   const occupancyName = unfiltered('occupancy');
+  const plannedAhtS = rule.plannedAhtMs === undefined ? undefined : rule.plannedAhtMs / 1000;
   const keys = new Map<string, KeyState>();
   const guard = new WindowEndGuard();
 
@@ -138,6 +146,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         agentBuckets: new Map(),
         queueBuckets: new Map(),
         busyBuckets: new Map(),
+        lastAhtSamples: 0,
         abandons: 0,
         waitingSeconds: 0,
       };
@@ -209,8 +218,10 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         const state = stateOf(v.keyId);
         if (!state) continue;
         const entry = state.pending.get(v.windowEnd) ?? {};
-        if (field === 'aht') entry.aht = v.value;
-        else entry[field] = v.value ?? 0;
+        if (field === 'aht') {
+          entry.aht = v.value;
+          entry.ahtSamples = v.samples ?? v.denominator ?? 0;
+        } else entry[field] = v.value ?? 0;
         state.pending.set(v.windowEnd, entry);
         if (complete(entry) && !ready.some((r) => r.keyId === v.keyId && r.windowEnd === v.windowEnd)) {
           ready.push({ keyId: v.keyId, key: v.key, windowEnd: v.windowEnd });
@@ -227,7 +238,10 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         if (!entry) continue;
         for (const end of state.pending.keys()) if (end <= windowEnd) state.pending.delete(end);
         if (!guard.isNew(keyId, windowEnd)) continue;
-        if (typeof entry.aht === 'number' && entry.aht > 0) state.lastAht = entry.aht;
+        if (typeof entry.aht === 'number' && entry.aht > 0) {
+          state.lastAht = entry.aht;
+          state.lastAhtSamples = entry.ahtSamples ?? 0;
+        }
         // The first final of the rule ends one hop after the data began (to the hop).
         start ??= windowEnd - hopMs;
         const coveredS = Math.min(sizeMs, Math.max(hopMs, windowEnd - start)) / 1000;
@@ -244,10 +258,11 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         }
         let idle = meanOf(state.agentBuckets, windowEnd, idleHops) ?? state.agents;
         const served = answeredName === undefined ? offered : entry.answered!;
-        let aht = state.lastAht;
+        const coldStart = windowEnd - start < sizeMs;
+        let aht = plannedAhtS === undefined ? state.lastAht : plannedAhtOf(state, coldStart);
         /** Busy agents counted on the live gauges, when the model takes them from there. */
         let countedBusy: number | undefined;
-        if (windowEnd - start < sizeMs && served > 0 && state.lastGaugeAt !== undefined) {
+        if (coldStart && served > 0 && state.lastGaugeAt !== undefined) {
           // Cold start: only the contacts that already ended have a handle time, and in the first
           // minutes those are the short ones (125 s three minutes in, against ~300 s), so the
           // model saw half the load. Busy agents ÷ answered rate (Little's law) counts the
@@ -258,8 +273,16 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
           const gaugeEnd = (Math.floor(state.lastGaugeAt / hopMs) + 1) * hopMs;
           const busy = meanOf(state.busyBuckets, gaugeEnd, idleHops);
           const idleNow = meanOf(state.agentBuckets, gaugeEnd, idleHops);
-          if (busy !== undefined && idleNow !== undefined && busy / (served / coveredS) > (aht ?? 0)) {
-            aht = busy / (served / coveredS);
+          const littleBound = busy === undefined ? undefined : busy / (served / coveredS);
+          // With a plan, the agents are counted on the gauges even when the plan is above the
+          // bound: answered × AHT counts the agents of the first minutes' burst of answers, when
+          // every agent was free, and saw a team sent to training a minute late.
+          if (
+            littleBound !== undefined &&
+            idleNow !== undefined &&
+            (plannedAhtS !== undefined || littleBound > (aht ?? 0))
+          ) {
+            aht = Math.max(aht ?? 0, littleBound);
             idle = idleNow;
             countedBusy = busy;
           }
@@ -340,6 +363,17 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
     if (rise < TREND_SIGNIFICANCE * Math.sqrt(offered + before)) return rate;
     const slopePerMs = (rate - previous.offered / previous.seconds) / sizeMs;
     return Math.max(rate, rate + slopePerMs * rule.horizonMs);
+  }
+
+  /**
+   * The plan blended with the measured AHT by the ended contacts behind it (src/alerts/planned-aht.ts).
+   * Until the data spans a window the ended contacts are a censored sample (a contact that ended
+   * within t seconds of the start lasted less than t), biased short however many there are: the
+   * plan alone, which the busy-agent bound may still raise.
+   */
+  function plannedAhtOf(state: KeyState, coldStart: boolean): number {
+    const planned = plannedAhtS!;
+    return coldStart ? planned : blendedAht(planned, state.lastAht, state.lastAhtSamples);
   }
 
   function patienceSecondsOf(state: KeyState): number {

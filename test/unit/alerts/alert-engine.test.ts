@@ -700,6 +700,80 @@ describe('alertEngine: Erlang C prediction rules', () => {
       0.7,
     );
   });
+  it('takes the planned AHT alone on a cold start and blended with the ended contacts after it', () => {
+    const rule = (planned: string) => `  - name: staffing-forecast
+    type: erlang-c
+    model: erlang-c
+    window: 15m/1m
+    trend: false
+${planned}`;
+    const extra = `  - id: contacts_answered
+`;
+    const aht = (v: number, end: number, samples: number): IndicatorValue => ({
+      ...value('aht_seconds', v, end, { window: '15m/1m' }),
+      samples,
+    });
+    // A minute into the data: 2 calls/s offered, 1/s answered, 10 idle, and the 36 contacts that
+    // ended lasted 60 s on average (the short ones: none could have lasted longer than the data).
+    const coldStart = [
+      [
+        value('agents_available', 10, T0 + 30_000, { window: 'live', kind: 'early' }),
+        value('contacts_offered', 120, T0 + 60_000, { window: '15m/1m' }),
+        value('contacts_answered', 60, T0 + 60_000, { window: '15m/1m' }),
+        aht(60, T0 + 60_000, 36),
+      ],
+    ];
+    const planned = runEngine(coldStart, { pipelines: [pipeline(rule('    plannedAht: 170s\n'), extra)] });
+    expect(planned[0]!.alert.annotations.aht_seconds).toBe('170');
+    const measured = runEngine(coldStart, { pipelines: [pipeline(rule(''), extra)] });
+    expect(measured[0]!.alert.annotations.aht_seconds).toBe('60');
+
+    // A window of data later, the same 36 ended contacts weigh as much as the plan (36 contacts).
+    const warm = [
+      [
+        value('contacts_offered', 0, T0 - 15 * 60_000, { window: '15m/1m' }),
+        value('contacts_answered', 0, T0 - 15 * 60_000, { window: '15m/1m' }),
+        aht(240, T0 - 15 * 60_000, 1),
+      ],
+      [
+        value('agents_available', 10, T0 + 30_000, { window: 'live', kind: 'early' }),
+        value('contacts_offered', 1800, T0 + 60_000, { window: '15m/1m' }),
+        value('contacts_answered', 900, T0 + 60_000, { window: '15m/1m' }),
+        aht(60, T0 + 60_000, 36),
+      ],
+    ];
+    const blended = runEngine(warm, { pipelines: [pipeline(rule('    plannedAht: 170s\n'), extra)] });
+    expect(blended[0]!.alert.annotations.aht_seconds).toBe('115');
+  });
+
+  it('counts the agents on the gauges on a cold start with a plan (bug: answered × planned AHT counted the first burst of answers)', () => {
+    const p = pipeline(
+      `  - name: staffing-forecast
+    type: erlang-c
+    model: erlang-c
+    window: 15m/1m
+    trend: false
+    plannedAht: 300s
+`,
+      `  - id: contacts_answered
+  - id: occupancy
+`,
+    );
+    // 10 idle and 170 busy on the gauges; 1 answered/s × 300 s would have made 310 agents of them.
+    const batches = [1, 2, 3].map((i) => {
+      const end = T0 + i * 60_000;
+      return [
+        value('agents_available', 10, end - 30_000, { window: 'live', kind: 'early' }),
+        value('occupancy', 170 / 180, end - 30_000, { window: 'live', kind: 'early' }),
+        value('contacts_offered', 72 * i, end, { window: '15m/1m' }),
+        value('contacts_answered', 60 * i, end, { window: '15m/1m' }),
+        value('aht_seconds', 60, end, { window: '15m/1m' }),
+      ];
+    });
+    const out = runEngine(batches, { pipelines: [p] });
+    expect(out[0]!.alert.annotations.agents).toBe('180');
+    expect(out[0]!.alert.annotations.aht_seconds).toBe('300');
+  });
 });
 
 describe('alertEngine: Erlang A prediction rules', () => {

@@ -36,6 +36,7 @@ describe('alerts: in pipeline YAML', () => {
       serviceLevel: 'service_level',
       trend: false,
       model: 'erlang-a',
+      plannedAhtMs: 330_000,
       minSamples: 20,
     });
     expect(byName.get('contact-center')!.alerts![0]).not.toHaveProperty('patienceMs');
