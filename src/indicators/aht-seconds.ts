@@ -5,25 +5,21 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { meanResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function ahtSeconds(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['contact.ended'],
-      create: createMeanState,
-      add(state, event) {
-        if (event.type !== 'contact.ended') return;
-        const { talkMs, holdMs, wrapMs } = event;
-        if (talkMs === undefined && holdMs === undefined && wrapMs === undefined) return;
-        state.sum += (talkMs ?? 0) + (holdMs ?? 0) + (wrapMs ?? 0);
-        state.n++;
-      },
-      merge: mergeMean,
-      result: (state) => meanResult(state.sum, state.n, 1 / 1000),
+export function ahtSeconds(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['contact.ended'],
+    slots: ['sum', 'n'],
+    add(buf, at, event) {
+      if (event.type !== 'contact.ended') return;
+      const { talkMs, holdMs, wrapMs } = event;
+      if (talkMs === undefined && holdMs === undefined && wrapMs === undefined) return;
+      buf[at]! += (talkMs ?? 0) + (holdMs ?? 0) + (wrapMs ?? 0);
+      buf[at + 1]!++;
     },
-    ['sum', 'n'],
-  );
+    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!, 1 / 1000),
+  });
 }

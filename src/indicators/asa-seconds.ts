@@ -4,23 +4,19 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { meanResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function asaSeconds(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['contact.answered'],
-      create: createMeanState,
-      add(state, event) {
-        if (event.type !== 'contact.answered' || event.waitMs === undefined) return;
-        state.sum += event.waitMs;
-        state.n++;
-      },
-      merge: mergeMean,
-      result: (state) => meanResult(state.sum, state.n, 1 / 1000),
+export function asaSeconds(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['contact.answered'],
+    slots: ['sum', 'n'],
+    add(buf, at, event) {
+      if (event.type !== 'contact.answered' || event.waitMs === undefined) return;
+      buf[at]! += event.waitMs;
+      buf[at + 1]!++;
     },
-    ['sum', 'n'],
-  );
+    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!, 1 / 1000),
+  });
 }

@@ -2,8 +2,7 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { countEvents } from './count-events.js';
-import type { CountState } from './results.js';
 
-export function contactsAbandoned(def: IndicatorDefinition): IndicatorAccumulator<CountState> {
+export function contactsAbandoned(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
   return countEvents(def, 'contact.abandoned');
 }

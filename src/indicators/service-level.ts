@@ -9,29 +9,25 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { isLongAbandon, readContactParams } from './contact-params.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { ratioResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function serviceLevel(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
+export function serviceLevel(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
   const { shortAbandonMs, thresholdFor } = readContactParams(def);
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['contact.answered', 'contact.abandoned'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type === 'contact.answered') {
-          const wait = event.waitMs;
-          if (wait === undefined) return;
-          state.den++;
-          if (wait <= thresholdFor(event.queue)) state.num++;
-        } else if (event.type === 'contact.abandoned' && isLongAbandon(event, shortAbandonMs)) {
-          state.den++;
-        }
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['contact.answered', 'contact.abandoned'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type === 'contact.answered') {
+        const wait = event.waitMs;
+        if (wait === undefined) return;
+        buf[at + 1]!++;
+        if (wait <= thresholdFor(event.queue)) buf[at]!++;
+      } else if (event.type === 'contact.abandoned' && isLongAbandon(event, shortAbandonMs)) {
+        buf[at + 1]!++;
+      }
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }

@@ -6,22 +6,18 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { ratioResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function transferRate(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['contact.answered', 'contact.transferred'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type === 'contact.answered') state.den++;
-        else if (event.type === 'contact.transferred') state.num++;
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+export function transferRate(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['contact.answered', 'contact.transferred'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type === 'contact.answered') buf[at + 1]!++;
+      else if (event.type === 'contact.transferred') buf[at]!++;
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }
