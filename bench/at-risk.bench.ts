@@ -21,7 +21,7 @@ import type { CxEvent } from '../src/events/types.js';
 import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import { createPseudonymiser } from '../src/sinks/clickhouse/pseudonymiser.js';
 import type { BenchResult } from './harness.js';
-import { memoryChildCommand, memoryChildRuntime, runMemoryChild } from './memory-child.js';
+import { benchChildCommand, benchChildRuntime, runBenchChild } from './bench-child.js';
 
 export const name = 'at-risk';
 
@@ -145,8 +145,8 @@ function measure(): ChildReport {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const command = await memoryChildCommand(import.meta.url);
-  const r = runMemoryChild<ChildReport>(command, [CHILD_FLAG]);
+  const command = await benchChildCommand(import.meta.url);
+  const r = runBenchChild<ChildReport>(command, [CHILD_FLAG]);
   return [
     {
       name: 'at-risk.tracker.1m-customers',
@@ -161,7 +161,7 @@ export async function run(): Promise<BenchResult[]> {
       peakRssMB: r.peakRssMB,
       rssBeforeMB: r.rssBeforeMB,
       processSeconds: r.processSeconds,
-      runtime: memoryChildRuntime(),
+      runtime: benchChildRuntime(),
       heapGrowthPercent: Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent),
     },
   ];

@@ -30,6 +30,11 @@ export interface RoundOptions {
   warmup?: number;
   /** Measured rounds; the median is reported. Default 7. */
   rounds?: number;
+  /**
+   * Runs before every task's round, untimed: e.g. a full GC, so that a task does not pay for the
+   * garbage the task before it left behind (each still pays for its own, collected while it runs).
+   */
+  beforeEach?: () => void;
 }
 
 export function median(values: readonly number[]): number {
@@ -65,6 +70,7 @@ export function sampleRates<K extends string>(
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < warmup + rounds; round++) {
     for (const n of names) {
+      options.beforeEach?.();
       const start = process.hrtime.bigint();
       const ops = tasks[n]();
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;

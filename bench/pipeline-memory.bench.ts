@@ -12,7 +12,7 @@
  * value (counts them) and drops the array, as a sink would once it has encoded it.
  *
  * Measured in a child process (`--expose-gc`, nothing else loaded, compiled JavaScript as in
- * production — see memory-child.ts): RSS after a full GC, in MB; also
+ * production — see bench-child.ts): RSS after a full GC, in MB; also
  * the live heap (heapUsed), what the heap still reserves (heapTotal), and the peak RSS during the run.
  * `BENCH_OBJECT_STATES=1` keeps every pane state an object (WindowEngineTuning.numericStates false),
  * to compare with numeric pane states in one session.
@@ -29,7 +29,7 @@ import {
   contactCenterPipeline,
 } from './contact-center-workload.js';
 import type { BenchResult } from './harness.js';
-import { memoryChildCommand, memoryChildRuntime, runMemoryChild } from './memory-child.js';
+import { benchChildCommand, benchChildRuntime, runBenchChild } from './bench-child.js';
 
 export const name = 'pipeline-memory';
 
@@ -124,9 +124,9 @@ function measure(eventsPerSecond: number): ChildReport {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const command = await memoryChildCommand(import.meta.url);
+  const command = await benchChildCommand(import.meta.url);
   return [200].map((eventsPerSecond) => {
-    const r = runMemoryChild<ChildReport>(command, [CHILD_FLAG, String(eventsPerSecond)]);
+    const r = runBenchChild<ChildReport>(command, [CHILD_FLAG, String(eventsPerSecond)]);
     return {
       name: `pipeline.contact-center.rss.${eventsPerSecond}eps`,
       value: r.rssMB,
@@ -134,7 +134,7 @@ export async function run(): Promise<BenchResult[]> {
       target: 250,
       eventsPerSecond,
       numericStates: NUMERIC_STATES,
-      runtime: memoryChildRuntime(),
+      runtime: benchChildRuntime(),
       heapGrowthPercent: Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent),
       eventsPerKeyPerPane: (eventsPerSecond * 10) / (QUEUES * CHANNELS),
       heapUsedMB: r.heapUsedMB,

@@ -16,8 +16,17 @@
  *
  * `BENCH_OBJECT_STATES=1` runs the engine with every pane state an object (the accumulators' numeric
  * forms hidden), to compare with numeric pane states in one session.
+ *
+ * Both run in a child process as compiled JavaScript, as production runs (bench-child.ts; under the
+ * tsx loader the hand loop ran at about half its compiled speed, which flattered the ratio), with the
+ * heap growth `cxpulse` applies, and every round starts from a full GC (untimed), so neither pays
+ * for the other's garbage.
  */
 import { Subject } from 'rxjs';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { DEFAULT_CONFIG } from '../src/config/app-config.js';
+import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import type { PipelineDefinition } from '../src/config/pipeline-definition.js';
 import type { ContactEvent, CxEvent } from '../src/events/types.js';
 import type { IndicatorAccumulator } from '../src/indicators/accumulator.js';
@@ -30,9 +39,12 @@ import {
   contactCenterPipeline,
   inBatches,
 } from './contact-center-workload.js';
+import { benchChildCommand, benchChildRuntime, runBenchChild } from './bench-child.js';
 import { compared, median, pairedRatio, sampleRates, type BenchResult } from './harness.js';
 
 export const name = 'pipeline';
+
+const CHILD_FLAG = '--pipeline-throughput-child';
 
 const OBJECT_STATES = process.env.BENCH_OBJECT_STATES === '1';
 
@@ -316,7 +328,15 @@ function earlyFiringMs(pipeline: PipelineDefinition, batches: CxEvent[][]): numb
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-export async function run(): Promise<BenchResult[]> {
+/** A full GC: `--expose-gc` in the child, or the same flag set late (the tsx runtime). */
+function fullGc(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+function measure(): BenchResult[] {
   const pipeline = contactCenterPipeline();
   const events = contactCenterEvents({
     events: 500_000,
@@ -339,7 +359,7 @@ export async function run(): Promise<BenchResult[]> {
       engine: () => (runEngine(pipeline, batches), events.length),
       baseline: () => (runBaseline(pipeline, batches), events.length),
     },
-    { warmup: 2, rounds: 9 },
+    { warmup: 2, rounds: 9, beforeEach: fullGc() },
   );
   const engineRate = median(samples.engine);
   const baselineRate = median(samples.baseline);
@@ -357,6 +377,18 @@ export async function run(): Promise<BenchResult[]> {
       valuesPerRun: engineCheck.values,
       earlyFiringMs: Math.round(earlyFiringMs(pipeline, batches) * 10) / 10,
       numericStates: !OBJECT_STATES,
+      runtime: benchChildRuntime(),
     },
   ];
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const command = await benchChildCommand(import.meta.url);
+  return runBenchChild<BenchResult[]>(command, [CHILD_FLAG]);
+}
+
+if (process.argv.includes(CHILD_FLAG)) {
+  // As `cxpulse` does at start (runtime-tuning.ts).
+  applyHeapGrowth(Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent));
+  process.stdout.write(`${JSON.stringify(measure())}\n`);
 }
