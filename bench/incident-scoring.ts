@@ -103,6 +103,13 @@ export function matchesIncident(firing: Firing, incident: IncidentLabel): boolea
     case 'customer-contacts':
       // One customer's bad day raises a work order (src/analytics/at-risk), never an alert.
       return false;
+    case 'journey-handoff':
+      // Customers lost between two green touchpoints: only a journey-level alert (the watermelon
+      // rule) can see it; its labels name the journey and no touchpoint.
+      return (
+        labels.journey === incident.target.slice(0, incident.target.indexOf('/')) &&
+        labels.touchpoint === undefined
+      );
   }
 }
 

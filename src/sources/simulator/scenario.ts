@@ -12,6 +12,7 @@ import { CxPulseError } from '../../errors/codes.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { QUEUES, SOCIAL_TOPICS, TOUCHPOINTS } from './model.js';
 import { customerContactsSchema, type CustomerContactsIncident } from './customer-contacts.js';
+import { checkJourneyHandoff, journeyHandoffSchema, type JourneyHandoffIncident } from './journey-handoff.js';
 
 export const INCIDENT_KINDS = [
   'understaffing',
@@ -20,6 +21,7 @@ export const INCIDENT_KINDS = [
   'social-surge',
   'silent-feed',
   'customer-contacts',
+  'journey-handoff',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -38,6 +40,7 @@ export type Incident = IncidentTimes &
     | { kind: 'social-surge'; topic: string; rateMultiplier: number; sentimentShift: number }
     | { kind: 'silent-feed'; eventTypes: EventType[]; queue?: string }
     | Omit<CustomerContactsIncident, 'fromMs' | 'toMs'>
+    | Omit<JourneyHandoffIncident, 'fromMs' | 'toMs'>
   );
 
 export interface Scenario {
@@ -119,6 +122,7 @@ const incidentSchemas: Record<IncidentKind, object> = {
   },
   // Scripted events laid over the traffic by scripted-simulator.ts; the simulator itself ignores it.
   'customer-contacts': customerContactsSchema(queueName, times),
+  'journey-handoff': journeyHandoffSchema(times),
 };
 
 const scenarioSchema = {
@@ -203,6 +207,10 @@ export function parseScenario(doc: unknown, file: string): Scenario {
     const incident = { ...rest, fromMs, toMs } as Incident;
     if (incident.kind === 'social-surge') incident.sentimentShift ??= 0;
     if (incident.kind === 'silent-feed') incident.eventTypes ??= [];
+    if (incident.kind === 'journey-handoff') {
+      const problem = checkJourneyHandoff(incident as JourneyHandoffIncident);
+      if (problem !== undefined) throw invalid(file, `incidents[${i}].afterStage`, problem);
+    }
     return incident;
   });
   return { name: raw.name, ...(raw.description ? { description: raw.description } : {}), incidents };
@@ -238,6 +246,8 @@ export function incidentTarget(incident: Incident): string {
       return incident.queue ?? incident.eventTypes.join(',');
     case 'customer-contacts':
       return incident.customer;
+    case 'journey-handoff':
+      return `${incident.journey}/${incident.afterStage}`;
   }
 }
 

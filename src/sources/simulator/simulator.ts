@@ -273,6 +273,10 @@ class SimulatorImpl implements Simulator {
   private silencedTypes = new Set<EventType>();
   private silencedQueues = new Set<string>();
   private silenced = false;
+  /** `journey/afterStage` → the hand-off incident in force there (journey-handoff.ts). */
+  private readonly handoffs = new Map<string, { lossProbability: number; gapMultiplier: number }>();
+  /** The hand-off loss draws, apart from the main stream: a hand-off that loses nobody draws nothing from it. */
+  private readonly handoffRng: Prng;
 
   constructor(options: SimulatorOptions) {
     this.seed = (options.seed ?? 1) >>> 0;
@@ -281,6 +285,7 @@ class SimulatorImpl implements Simulator {
     this.lastPlanAt = this.startTs;
     this.agenda = new Agenda<Task>(this.startTs);
     this.rng = new Prng(this.seed);
+    this.handoffRng = new Prng(this.seed ^ 0x68616e64);
     this.scenario = options.scenario ?? EMPTY_SCENARIO;
     this.seasonal = options.seasonality ?? true;
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
@@ -806,6 +811,7 @@ class SimulatorImpl implements Simulator {
     this.surge = undefined;
     this.silencedTypes = new Set();
     this.silencedQueues = new Set();
+    this.handoffs.clear();
     for (const inc of this.scenario.incidents) {
       if (!isActive(inc, offset)) continue;
       switch (inc.kind) {
@@ -836,6 +842,12 @@ class SimulatorImpl implements Simulator {
         case 'silent-feed':
           for (const type of inc.eventTypes) this.silencedTypes.add(type);
           if (inc.queue !== undefined) this.silencedQueues.add(inc.queue);
+          break;
+        case 'journey-handoff':
+          this.handoffs.set(`${inc.journey}/${inc.afterStage}`, {
+            lossProbability: inc.lossProbability,
+            gapMultiplier: inc.gapMultiplier,
+          });
           break;
       }
     }
@@ -938,8 +950,13 @@ class SimulatorImpl implements Simulator {
     if (outcome === 'success') {
       journey.retries = 0;
       if (journey.stageIndex + 1 < spec.stages.length) {
+        const handoff =
+          this.handoffs.size > 0 ? this.handoffs.get(`${spec.journey}/${stage.stage}`) : undefined;
+        // Lost between stages: nothing more is ever heard of this journey.
+        if (handoff !== undefined && this.handoffRng.chance(handoff.lossProbability)) return;
         journey.stageIndex++;
-        this.journeyNextStart(journey, t + rng.logNormal(STAGE_GAP.medianMs, STAGE_GAP.sigma));
+        const gap = rng.logNormal(STAGE_GAP.medianMs, STAGE_GAP.sigma) * (handoff?.gapMultiplier ?? 1);
+        this.journeyNextStart(journey, t + gap);
       } else if (rng.chance(JOURNEY_SURVEY_PROBABILITY)) {
         this.scheduleJourneySurvey(journey, stage, t);
       }
