@@ -1,24 +1,20 @@
 /** ces — customer effort score: mean of survey.response ces answers (1..7; lower is less effort). */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
+import { meanResult } from './results.js';
 import { isCes } from './survey-scales.js';
-import { withSummedFields } from './summed-fields.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function ces(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['survey.response'],
-      create: createMeanState,
-      add(state, event) {
-        if (event.type !== 'survey.response' || !isCes(event.ces)) return;
-        state.sum += event.ces;
-        state.n++;
-      },
-      merge: mergeMean,
-      result: (state) => meanResult(state.sum, state.n),
+export function ces(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['survey.response'],
+    slots: ['sum', 'n'],
+    add(buf, at, event) {
+      if (event.type !== 'survey.response' || !isCes(event.ces)) return;
+      buf[at]! += event.ces;
+      buf[at + 1]!++;
     },
-    ['sum', 'n'],
-  );
+    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!),
+  });
 }

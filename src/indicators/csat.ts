@@ -4,26 +4,22 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { ratioResult } from './results.js';
 import { isCsat } from './survey-scales.js';
-import { withSummedFields } from './summed-fields.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function csat(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['survey.response'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type !== 'survey.response') return;
-        const score = event.csat;
-        if (!isCsat(score)) return;
-        state.den++;
-        if (score >= 4) state.num++;
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+export function csat(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['survey.response'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type !== 'survey.response') return;
+      const score = event.csat;
+      if (!isCsat(score)) return;
+      buf[at + 1]!++;
+      if (score >= 4) buf[at]!++;
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }

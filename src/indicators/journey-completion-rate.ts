@@ -10,26 +10,22 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { ratioResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function journeyCompletionRate(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['touchpoint.event'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type !== 'touchpoint.event') return;
-        const { stageIndex, stageCount } = event;
-        if (stageIndex === undefined) return;
-        if (stageIndex === 0) state.den++;
-        if (stageCount !== undefined && stageIndex === stageCount - 1 && event.outcome === 'success')
-          state.num++;
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+export function journeyCompletionRate(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['touchpoint.event'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type !== 'touchpoint.event') return;
+      const { stageIndex, stageCount } = event;
+      if (stageIndex === undefined) return;
+      if (stageIndex === 0) buf[at + 1]!++;
+      if (stageCount !== undefined && stageIndex === stageCount - 1 && event.outcome === 'success')
+        buf[at]!++;
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }

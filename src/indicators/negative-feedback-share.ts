@@ -8,35 +8,31 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { numberParam } from './params.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
+import { ratioResult } from './results.js';
 import { isCsat, isSentiment } from './survey-scales.js';
-import { withSummedFields } from './summed-fields.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
 export const DEFAULT_NEGATIVE_BELOW = -0.25;
 export const DEFAULT_NEGATIVE_CSAT_AT_MOST = 2;
 
-export function negativeFeedbackShare(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
+export function negativeFeedbackShare(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
   const negativeBelow = numberParam(def, 'negativeBelow', DEFAULT_NEGATIVE_BELOW);
   const negativeCsatAtMost = numberParam(def, 'negativeCsatAtMost', DEFAULT_NEGATIVE_CSAT_AT_MOST);
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['feedback.social', 'survey.response'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type === 'feedback.social') {
-          if (!isSentiment(event.sentiment)) return;
-          state.den++;
-          if (event.sentiment < negativeBelow) state.num++;
-        } else if (event.type === 'survey.response') {
-          if (!isCsat(event.csat)) return;
-          state.den++;
-          if (event.csat <= negativeCsatAtMost) state.num++;
-        }
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['feedback.social', 'survey.response'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type === 'feedback.social') {
+        if (!isSentiment(event.sentiment)) return;
+        buf[at + 1]!++;
+        if (event.sentiment < negativeBelow) buf[at]!++;
+      } else if (event.type === 'survey.response') {
+        if (!isCsat(event.csat)) return;
+        buf[at + 1]!++;
+        if (event.csat <= negativeCsatAtMost) buf[at]!++;
+      }
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }

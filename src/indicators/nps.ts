@@ -7,46 +7,33 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator, IndicatorResult } from './accumulator.js';
 import { isNps } from './survey-scales.js';
-import { withSummedFields } from './summed-fields.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export interface NpsState {
-  promoters: number;
-  detractors: number;
-  n: number;
-}
-
-export function npsResult(state: NpsState): IndicatorResult {
-  const net = state.promoters - state.detractors;
+/** NPS from its parts: promoters and detractors among n answers. */
+export function npsResult(promoters: number, detractors: number, n: number): IndicatorResult {
+  const net = promoters - detractors;
   return {
-    value: state.n > 0 ? (100 * net) / state.n : null,
+    value: n > 0 ? (100 * net) / n : null,
     numerator: net,
-    denominator: state.n,
-    samples: state.n,
-    parts: { promoters: state.promoters, detractors: state.detractors },
+    denominator: n,
+    samples: n,
+    parts: { promoters, detractors },
   };
 }
 
-export function nps(def: IndicatorDefinition): IndicatorAccumulator<NpsState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['survey.response'],
-      create: () => ({ promoters: 0, detractors: 0, n: 0 }),
-      add(state, event) {
-        if (event.type !== 'survey.response') return;
-        const score = event.nps;
-        if (!isNps(score)) return;
-        state.n++;
-        if (score >= 9) state.promoters++;
-        else if (score <= 6) state.detractors++;
-      },
-      merge(into, from) {
-        into.promoters += from.promoters;
-        into.detractors += from.detractors;
-        into.n += from.n;
-      },
-      result: npsResult,
+export function nps(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['survey.response'],
+    slots: ['promoters', 'detractors', 'n'],
+    add(buf, at, event) {
+      if (event.type !== 'survey.response') return;
+      const score = event.nps;
+      if (!isNps(score)) return;
+      buf[at + 2]!++;
+      if (score >= 9) buf[at]!++;
+      else if (score <= 6) buf[at + 1]!++;
     },
-    ['promoters', 'detractors', 'n'],
-  );
+    result: (buf, at) => npsResult(buf[at]!, buf[at + 1]!, buf[at + 2]!),
+  });
 }

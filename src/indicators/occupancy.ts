@@ -10,25 +10,21 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { ratioResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function occupancy(def: IndicatorDefinition): IndicatorAccumulator<RatioState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['agent.state'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type !== 'agent.state') return;
-        const s = event.state;
-        if (s === 'away') return;
-        state.den++;
-        if (s === 'busy' || s === 'wrap') state.num++;
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+export function occupancy(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['agent.state'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type !== 'agent.state') return;
+      const s = event.state;
+      if (s === 'away') return;
+      buf[at + 1]!++;
+      if (s === 'busy' || s === 'wrap') buf[at]!++;
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }

@@ -10,51 +10,39 @@ import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator, IndicatorResult } from './accumulator.js';
 import { stringParam } from './params.js';
 import { isCsat, isNps } from './survey-scales.js';
-import { withSummedFields } from './summed-fields.js';
-
-export interface PolarizationState {
-  low: number;
-  high: number;
-  n: number;
-}
+import { slotAccumulator, type SlotIndicator } from './slot-accumulator.js';
 
 export function polarizationValue(low: number, high: number, n: number): number | null {
   return n > 0 ? (4 * low * high) / (n * n) : null;
 }
 
-export function polarization(def: IndicatorDefinition): IndicatorAccumulator<PolarizationState> {
+export function polarization(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
   const scale = stringParam(def, 'scale', ['csat', 'nps'] as const, 'csat');
-  const add: IndicatorAccumulator<PolarizationState>['add'] =
+  // Slots: low, high, n.
+  const add: SlotIndicator['add'] =
     scale === 'csat'
-      ? (state, event) => {
+      ? (buf, at, event) => {
           if (event.type !== 'survey.response' || !isCsat(event.csat)) return;
-          state.n++;
-          if (event.csat <= 2) state.low++;
-          else if (event.csat >= 4) state.high++;
+          buf[at + 2]!++;
+          if (event.csat <= 2) buf[at]!++;
+          else if (event.csat >= 4) buf[at + 1]!++;
         }
-      : (state, event) => {
+      : (buf, at, event) => {
           if (event.type !== 'survey.response' || !isNps(event.nps)) return;
-          state.n++;
-          if (event.nps <= 6) state.low++;
-          else if (event.nps >= 9) state.high++;
+          buf[at + 2]!++;
+          if (event.nps <= 6) buf[at]!++;
+          else if (event.nps >= 9) buf[at + 1]!++;
         };
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['survey.response'],
-      create: () => ({ low: 0, high: 0, n: 0 }),
-      add,
-      merge(into, from) {
-        into.low += from.low;
-        into.high += from.high;
-        into.n += from.n;
-      },
-      result: (state): IndicatorResult => ({
-        value: polarizationValue(state.low, state.high, state.n),
-        samples: state.n,
-        parts: { low: state.low, high: state.high },
-      }),
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['survey.response'],
+    slots: ['low', 'high', 'n'],
+    add,
+    result: (buf, at): IndicatorResult => {
+      const low = buf[at]!,
+        high = buf[at + 1]!,
+        n = buf[at + 2]!;
+      return { value: polarizationValue(low, high, n), samples: n, parts: { low, high } };
     },
-    ['low', 'high', 'n'],
-  );
+  });
 }

@@ -7,27 +7,23 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { defaultMarks, type IndicatorContext } from './enrichment-marks.js';
-import { createRatioState, mergeRatio, ratioResult, type RatioState } from './results.js';
-import { withSummedFields } from './summed-fields.js';
+import { ratioResult } from './results.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
 export function repeatContactRate(
   def: IndicatorDefinition,
   context: IndicatorContext = {},
-): IndicatorAccumulator<RatioState> {
+): IndicatorAccumulator<number[]> {
   const repeats = (context.marks ?? defaultMarks).repeats;
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['contact.queued'],
-      create: createRatioState,
-      add(state, event) {
-        if (event.type !== 'contact.queued' || event.customerId === undefined) return;
-        state.den++;
-        if (repeats.has(event)) state.num++;
-      },
-      merge: mergeRatio,
-      result: (state) => ratioResult(state.num, state.den),
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['contact.queued'],
+    slots: ['num', 'den'],
+    add(buf, at, event) {
+      if (event.type !== 'contact.queued' || event.customerId === undefined) return;
+      buf[at + 1]!++;
+      if (repeats.has(event)) buf[at]!++;
     },
-    ['num', 'den'],
-  );
+    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+  });
 }

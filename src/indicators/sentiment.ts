@@ -7,24 +7,20 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { createMeanState, meanResult, mergeMean, type MeanState } from './results.js';
+import { meanResult } from './results.js';
 import { isSentiment } from './survey-scales.js';
-import { withSummedFields } from './summed-fields.js';
+import { slotAccumulator } from './slot-accumulator.js';
 
-export function sentiment(def: IndicatorDefinition): IndicatorAccumulator<MeanState> {
-  return withSummedFields(
-    {
-      name: def.name,
-      eventTypes: ['feedback.social'],
-      create: createMeanState,
-      add(state, event) {
-        if (event.type !== 'feedback.social' || !isSentiment(event.sentiment)) return;
-        state.sum += event.sentiment;
-        state.n++;
-      },
-      merge: mergeMean,
-      result: (state) => meanResult(state.sum, state.n),
+export function sentiment(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
+  return slotAccumulator({
+    name: def.name,
+    eventTypes: ['feedback.social'],
+    slots: ['sum', 'n'],
+    add(buf, at, event) {
+      if (event.type !== 'feedback.social' || !isSentiment(event.sentiment)) return;
+      buf[at]! += event.sentiment;
+      buf[at + 1]!++;
     },
-    ['sum', 'n'],
-  );
+    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!),
+  });
 }
