@@ -103,6 +103,12 @@ export function matchesIncident(firing: Firing, incident: IncidentLabel): boolea
     case 'customer-contacts':
       // One customer's bad day raises a work order (src/analytics/at-risk), never an alert.
       return false;
+    case 'tag-storm':
+      // Shows in the tag rankings; a negative-feedback alert on its topic is a true detection too.
+      return (
+        firing.pipeline === VOICE_OF_CUSTOMER &&
+        labels.touchpoint === incident.target.slice(0, incident.target.indexOf('/'))
+      );
     case 'journey-handoff':
       // Customers lost between two green touchpoints: only a journey-level alert (the watermelon
       // rule) can see it; its labels name the journey and no touchpoint.

@@ -102,6 +102,39 @@ export interface PipelineDefinition {
   alerts?: AlertRuleDefinition[];
   /** At-risk customers and their work orders (src/analytics/at-risk, docs/analytics.md); absent when none. */
   atRisk?: AtRiskDefinition;
+  /** Streaming top-k of tags per polarity (src/analytics/tags, docs/analytics.md); absent when none. */
+  tagRankings?: TagRankingsDefinition;
+}
+
+export const TAG_POLARITIES = ['negative', 'positive'] as const;
+export type TagPolarity = (typeof TAG_POLARITIES)[number];
+
+/** Where keyword rules apply: only to answers and posts without tags, or to every one. */
+export const KEYWORD_SCOPES = ['untagged', 'all'] as const;
+export type KeywordScope = (typeof KEYWORD_SCOPES)[number];
+
+export interface TagRankingsDefinition {
+  /** Names of the pipeline's windows the rankings are computed over (default: all of them). */
+  windows: string[];
+  /** Dimensions a ranking is kept per (default none: one ranking per window and polarity). */
+  keyBy: Dimension[];
+  /** Counters per Space-Saving summary (m): every count overestimates by at most N / m. */
+  capacity: number;
+  /** Entries reported per ranking (≤ capacity). */
+  top: number;
+  /** Cardinality guard on keys. */
+  maxKeys: number;
+  /**
+   * A survey answer is judged by its first score of csat, nps, ces; a social post by its sentiment.
+   * At or below `negative`'s bound it is negative, at or above `positive`'s positive, else neutral.
+   */
+  negative: { csatAtMost: number; npsAtMost: number; cesAtMost: number; sentimentAtMost: number };
+  positive: { csatAtLeast: number; npsAtLeast: number; cesAtLeast: number; sentimentAtLeast: number };
+  /** Tag → words or phrases that give it to a comment or post text (case-insensitive, whole words). */
+  keywords: Record<string, string[]>;
+  keywordsApplyTo: KeywordScope;
+  /** Tags never ranked (lower case), e.g. generic mood tags such as `complaint`; their answers still count. */
+  ignoreTags: string[];
 }
 
 /**

@@ -23,6 +23,7 @@ import type {
   IndicatorDefinition,
   IndicatorId,
   PipelineDefinition,
+  TagRankingsDefinition,
   TargetDefinition,
   WindowDefinition,
 } from './pipeline-definition.js';
@@ -31,6 +32,7 @@ import {
   PIPELINE_DEFAULTS,
   PIPELINE_PATTERN_HINTS,
   PIPELINE_SCHEMA,
+  TAG_RANKINGS_DEFAULTS,
 } from './pipeline-schema.js';
 import { issuesFromAjv } from './schema-issues.js';
 
@@ -58,6 +60,20 @@ interface PipelineYaml {
   }>;
   alerts?: AlertRuleYaml[];
   atRisk?: AtRiskYaml;
+  tagRankings?: TagRankingsYaml;
+}
+
+interface TagRankingsYaml {
+  windows?: string[];
+  keyBy?: Dimension[];
+  capacity?: number;
+  top?: number;
+  maxKeys?: number;
+  negative?: Partial<TagRankingsDefinition['negative']>;
+  positive?: Partial<TagRankingsDefinition['positive']>;
+  keywords?: Record<string, string[]>;
+  keywordsApplyTo?: TagRankingsDefinition['keywordsApplyTo'];
+  ignoreTags?: string[];
 }
 
 interface AtRiskYaml {
@@ -361,7 +377,69 @@ function semanticIssues(data: unknown, located: LocatedYaml): ConfigIssue[] {
   });
   if (Array.isArray(data.alerts)) alertIssues(data.alerts, indicators, windowNames, keyBy, at);
   if (isRecord(data.atRisk)) atRiskIssues(data.atRisk, at);
+  if (isRecord(data.tagRankings)) tagRankingsIssues(data.tagRankings, data, windowNames, at);
   return issues;
+}
+
+/**
+ * What the schema cannot say about `tagRankings:`: windows that exist, top within capacity,
+ * negative bounds below positive ones, phrases with words, and event types it can read.
+ */
+function tagRankingsIssues(
+  section: Record<string, unknown>,
+  data: Record<string, unknown>,
+  windowNames: ReadonlyMap<string, number>,
+  at: (path: PathSegment[], message: string, target?: 'key' | 'value') => void,
+): void {
+  if (Array.isArray(section.windows)) {
+    section.windows.forEach((name: unknown, i) => {
+      if (typeof name === 'string' && !windowNames.has(name)) {
+        at(
+          ['tagRankings', 'windows', i],
+          `no window named "${name}" (windows: ${[...windowNames.keys()].join(', ')})`,
+        );
+      }
+    });
+  }
+  const capacity = typeof section.capacity === 'number' ? section.capacity : TAG_RANKINGS_DEFAULTS.capacity;
+  if (typeof section.top === 'number' && section.top > capacity) {
+    at(['tagRankings', 'top'], `must not be above capacity (${capacity}), got ${section.top}`);
+  }
+  const negative = isRecord(section.negative) ? section.negative : {};
+  const positive = isRecord(section.positive) ? section.positive : {};
+  for (const score of ['csat', 'nps', 'ces', 'sentiment'] as const) {
+    const low = negative[`${score}AtMost`] ?? TAG_RANKINGS_DEFAULTS.negative[`${score}AtMost`];
+    const high = positive[`${score}AtLeast`] ?? TAG_RANKINGS_DEFAULTS.positive[`${score}AtLeast`];
+    if (typeof low === 'number' && typeof high === 'number' && !(low < high)) {
+      at(
+        positive[`${score}AtLeast`] !== undefined
+          ? ['tagRankings', 'positive', `${score}AtLeast`]
+          : ['tagRankings', 'negative', `${score}AtMost`],
+        `${score}: the negative bound (${low}) must be below the positive one (${high})`,
+      );
+    }
+  }
+  if (isRecord(section.keywords)) {
+    for (const [tag, phrases] of Object.entries(section.keywords)) {
+      if (!Array.isArray(phrases)) continue;
+      phrases.forEach((phrase: unknown, i) => {
+        // Phrases are matched as words: runs of letters and digits (src/analytics/tags/tag-classifier.ts).
+        if (typeof phrase === 'string' && !/[\p{L}\p{N}]/u.test(phrase)) {
+          at(['tagRankings', 'keywords', tag, i], `"${phrase}" has no word (letters or digits) to match`);
+        }
+      });
+    }
+  }
+  const source = isRecord(data.source) ? data.source : {};
+  if (
+    Array.isArray(source.eventTypes) &&
+    !source.eventTypes.some((t: unknown) => t === 'survey.response' || t === 'feedback.social')
+  ) {
+    at(
+      ['source', 'eventTypes'],
+      'tagRankings reads survey.response and feedback.social: list at least one of them',
+    );
+  }
 }
 
 /** What the schema cannot say about `atRisk:`: the buckets must divide the lookback into whole ms. */
@@ -560,6 +638,22 @@ function toDefinition(yaml: PipelineYaml, file: string): PipelineDefinition {
       ? { alerts: yaml.alerts.map((rule) => toAlertRule(rule, indicators)) }
       : {}),
     ...(yaml.atRisk !== undefined ? { atRisk: toAtRisk(yaml.atRisk) } : {}),
+    ...(yaml.tagRankings !== undefined ? { tagRankings: toTagRankings(yaml.tagRankings, windows) } : {}),
+  };
+}
+
+function toTagRankings(yaml: TagRankingsYaml, windows: readonly WindowDefinition[]): TagRankingsDefinition {
+  return {
+    windows: yaml.windows ?? windows.map((w) => w.name),
+    keyBy: yaml.keyBy ?? [],
+    capacity: yaml.capacity ?? TAG_RANKINGS_DEFAULTS.capacity,
+    top: yaml.top ?? TAG_RANKINGS_DEFAULTS.top,
+    maxKeys: yaml.maxKeys ?? TAG_RANKINGS_DEFAULTS.maxKeys,
+    negative: { ...TAG_RANKINGS_DEFAULTS.negative, ...yaml.negative },
+    positive: { ...TAG_RANKINGS_DEFAULTS.positive, ...yaml.positive },
+    keywords: yaml.keywords ?? {},
+    keywordsApplyTo: yaml.keywordsApplyTo ?? TAG_RANKINGS_DEFAULTS.keywordsApplyTo,
+    ignoreTags: (yaml.ignoreTags ?? []).map((t) => t.trim().toLowerCase()),
   };
 }
 

@@ -9,7 +9,13 @@ import { EVENT_TYPES } from '../events/types.js';
 import { DURATION_PATTERN } from './duration.js';
 import { FILTER_SCHEMA } from './filter.js';
 import { DETECTOR_NAMES } from '../alerts/detectors/registry.js';
-import { ALERT_SEVERITIES, AT_RISK_CAUSES, DIMENSIONS, INDICATOR_IDS } from './pipeline-definition.js';
+import {
+  ALERT_SEVERITIES,
+  AT_RISK_CAUSES,
+  DIMENSIONS,
+  INDICATOR_IDS,
+  KEYWORD_SCOPES,
+} from './pipeline-definition.js';
 
 /** Defaults of the optional fields, as written in YAML (documented in docs/pipelines.md). */
 export const PIPELINE_DEFAULTS = {
@@ -31,6 +37,16 @@ export const AT_RISK_DEFAULTS = {
   longWait: '2m',
   negative: { csatAtMost: 2, npsAtMost: 4, sentimentAtMost: -0.5 },
   maxCustomers: 2_000_000,
+} as const;
+
+/** Defaults of the optional `tagRankings:` fields, as written in YAML (documented in docs/analytics.md). */
+export const TAG_RANKINGS_DEFAULTS = {
+  capacity: 64,
+  top: 10,
+  maxKeys: 1_000,
+  negative: { csatAtMost: 2, npsAtMost: 6, cesAtMost: 2, sentimentAtMost: -0.3 },
+  positive: { csatAtLeast: 4, npsAtLeast: 9, cesAtLeast: 6, sentimentAtLeast: 0.3 },
+  keywordsApplyTo: 'untagged',
 } as const;
 
 export const PIPELINE_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
@@ -220,6 +236,7 @@ export const PIPELINE_SCHEMA = {
       items: { $ref: '#/definitions/alertRule' },
     },
     atRisk: { $ref: '#/definitions/atRisk' },
+    tagRankings: { $ref: '#/definitions/tagRankings' },
   },
   definitions: {
     filter: localiseFilterSchema(),
@@ -399,6 +416,136 @@ export const PIPELINE_SCHEMA = {
           minimum: 1,
           default: AT_RISK_DEFAULTS.maxCustomers,
           description: 'Cap on customers held; beyond it the least recently active one is forgotten.',
+        },
+      },
+    },
+    tagRankings: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Tag rankings (docs/analytics.md): per window and polarity, the top tags of survey answers and social posts with their share, from a Space-Saving summary (bounded memory, error ≤ N / capacity).',
+      properties: {
+        windows: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string' },
+          description: "Names of this pipeline's windows to rank in. Default: all of them.",
+        },
+        keyBy: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string', enum: [...DIMENSIONS] },
+          description: 'Dimensions a ranking is kept per. Default: [] (one ranking per window and polarity).',
+          default: [],
+        },
+        capacity: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10_000,
+          default: TAG_RANKINGS_DEFAULTS.capacity,
+          description:
+            'Counters per Space-Saving summary (m): every count overestimates by at most tags counted / m.',
+        },
+        top: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1_000,
+          default: TAG_RANKINGS_DEFAULTS.top,
+          description: 'Tags reported per ranking; at most capacity.',
+        },
+        maxKeys: {
+          type: 'integer',
+          minimum: 1,
+          default: TAG_RANKINGS_DEFAULTS.maxKeys,
+          description: 'Cardinality guard: at most this many keys.',
+        },
+        negative: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            'At or below these an answer (its first score of csat, nps, ces) or a post (sentiment) is negative.',
+          properties: {
+            csatAtMost: {
+              type: 'number',
+              minimum: 1,
+              maximum: 5,
+              default: TAG_RANKINGS_DEFAULTS.negative.csatAtMost,
+            },
+            npsAtMost: {
+              type: 'number',
+              minimum: 0,
+              maximum: 10,
+              default: TAG_RANKINGS_DEFAULTS.negative.npsAtMost,
+            },
+            cesAtMost: {
+              type: 'number',
+              minimum: 1,
+              maximum: 7,
+              default: TAG_RANKINGS_DEFAULTS.negative.cesAtMost,
+            },
+            sentimentAtMost: {
+              type: 'number',
+              minimum: -1,
+              maximum: 1,
+              default: TAG_RANKINGS_DEFAULTS.negative.sentimentAtMost,
+            },
+          },
+        },
+        positive: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'At or above these an answer or a post is positive; between the two bounds, neutral.',
+          properties: {
+            csatAtLeast: {
+              type: 'number',
+              minimum: 1,
+              maximum: 5,
+              default: TAG_RANKINGS_DEFAULTS.positive.csatAtLeast,
+            },
+            npsAtLeast: {
+              type: 'number',
+              minimum: 0,
+              maximum: 10,
+              default: TAG_RANKINGS_DEFAULTS.positive.npsAtLeast,
+            },
+            cesAtLeast: {
+              type: 'number',
+              minimum: 1,
+              maximum: 7,
+              default: TAG_RANKINGS_DEFAULTS.positive.cesAtLeast,
+            },
+            sentimentAtLeast: {
+              type: 'number',
+              minimum: -1,
+              maximum: 1,
+              default: TAG_RANKINGS_DEFAULTS.positive.sentimentAtLeast,
+            },
+          },
+        },
+        keywords: {
+          type: 'object',
+          description:
+            'Tag → words or phrases that give the tag to a comment or post text (case-insensitive, whole words; data, never code).',
+          propertyNames: { minLength: 1, maxLength: 64 },
+          additionalProperties: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+        },
+        keywordsApplyTo: {
+          type: 'string',
+          enum: [...KEYWORD_SCOPES],
+          default: TAG_RANKINGS_DEFAULTS.keywordsApplyTo,
+          description: 'untagged: keyword rules read only answers and posts without tags; all: every one.',
+        },
+        ignoreTags: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1, maxLength: 64 },
+          description:
+            'Tags never ranked (compared in lower case), e.g. generic mood tags; their answers still count in the shares. Default: none.',
         },
       },
     },

@@ -12,6 +12,7 @@ import { CxPulseError } from '../../errors/codes.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { QUEUES, SOCIAL_TOPICS, TOUCHPOINTS } from './model.js';
 import { customerContactsSchema, type CustomerContactsIncident } from './customer-contacts.js';
+import { tagStormSchema, type TagStormIncident } from './tag-storm.js';
 import { checkJourneyHandoff, journeyHandoffSchema, type JourneyHandoffIncident } from './journey-handoff.js';
 
 export const INCIDENT_KINDS = [
@@ -21,6 +22,7 @@ export const INCIDENT_KINDS = [
   'social-surge',
   'silent-feed',
   'customer-contacts',
+  'tag-storm',
   'journey-handoff',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
@@ -40,6 +42,7 @@ export type Incident = IncidentTimes &
     | { kind: 'social-surge'; topic: string; rateMultiplier: number; sentimentShift: number }
     | { kind: 'silent-feed'; eventTypes: EventType[]; queue?: string }
     | Omit<CustomerContactsIncident, 'fromMs' | 'toMs'>
+    | Omit<TagStormIncident, 'fromMs' | 'toMs'>
     | Omit<JourneyHandoffIncident, 'fromMs' | 'toMs'>
   );
 
@@ -122,6 +125,8 @@ const incidentSchemas: Record<IncidentKind, object> = {
   },
   // Scripted events laid over the traffic by scripted-simulator.ts; the simulator itself ignores it.
   'customer-contacts': customerContactsSchema(queueName, times),
+  // Scripted like customer-contacts: answers and posts about one topic saying one thing.
+  'tag-storm': tagStormSchema({ type: 'string', enum: SOCIAL_TOPICS.map((t) => t.topic) }, times),
   'journey-handoff': journeyHandoffSchema(times),
 };
 
@@ -246,6 +251,8 @@ export function incidentTarget(incident: Incident): string {
       return incident.queue ?? incident.eventTypes.join(',');
     case 'customer-contacts':
       return incident.customer;
+    case 'tag-storm':
+      return `${incident.topic}/${incident.tag}`;
     case 'journey-handoff':
       return `${incident.journey}/${incident.afterStage}`;
   }

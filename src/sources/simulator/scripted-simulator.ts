@@ -1,19 +1,22 @@
 /**
- * The simulator plus the scenario's scripted incidents (`customer-contacts`): the simulator runs
- * the scenario without them, and their events are merged into each batch by time. Kept outside the
- * simulator so that a script changes nothing else: no PRNG draw, no incident boundary (which would
- * re-plan staffing), no event id taken from the simulator's sequence.
+ * The simulator plus the scenario's scripted incidents (`customer-contacts`, `tag-storm`): the
+ * simulator runs the scenario without them, and their events are merged into each batch by time.
+ * Kept outside the simulator so that a script changes nothing else: no PRNG draw, no incident
+ * boundary (which would re-plan staffing), no event id taken from the simulator's sequence.
  */
 import { customerContactEvents, type CustomerContactsIncident } from './customer-contacts.js';
+import { tagStormEvents, type TagStormIncident } from './tag-storm.js';
 import { scenarioLabels, type Incident } from './scenario.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
 import type { CxEvent } from '../../events/types.js';
 
-function isScripted(incident: Incident): incident is Incident & CustomerContactsIncident {
-  return incident.kind === 'customer-contacts';
+function isScripted(
+  incident: Incident,
+): incident is Incident & (CustomerContactsIncident | TagStormIncident) {
+  return incident.kind === 'customer-contacts' || incident.kind === 'tag-storm';
 }
 
-/** createSimulator, with the scenario's `customer-contacts` incidents played on top. */
+/** createSimulator, with the scenario's scripted incidents (`customer-contacts`, `tag-storm`) played on top. */
 export function createScenarioSimulator(options: SimulatorOptions = {}): Simulator {
   const scenario = options.scenario;
   const scripted = scenario?.incidents.filter(isScripted) ?? [];
@@ -25,7 +28,11 @@ export function createScenarioSimulator(options: SimulatorOptions = {}): Simulat
   // The simulator's own id prefix (seed and start), so two runs never share ids either.
   const idPrefix = `s${base.seed.toString(36)}.${Math.floor(base.startTs / 1000).toString(36)}-`;
   const pending = scripted
-    .flatMap((incident, index) => customerContactEvents(incident, base.startTs, idPrefix, index))
+    .flatMap((incident, index) =>
+      incident.kind === 'tag-storm'
+        ? tagStormEvents(incident, base.startTs, idPrefix, index, base.seed)
+        : customerContactEvents(incident, base.startTs, idPrefix, index),
+    )
     .sort((a, b) => a.ts - b.ts);
   let next = 0;
   return {

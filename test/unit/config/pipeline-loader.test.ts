@@ -36,6 +36,7 @@ describe('shipped pipelines', () => {
       'contact-center',
       'digital-journeys',
       'journey-outcomes',
+      'tag-rankings',
       'voice-of-customer',
     ]);
     for (const p of pipelines) expect(p.file).toMatch(/^pipelines\/[a-z-]+\.yaml$/);

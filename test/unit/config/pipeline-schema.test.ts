@@ -5,7 +5,13 @@ import { parse } from 'yaml';
 import { INDICATOR_IDS } from '../../../src/config/pipeline-definition.js';
 import { PIPELINE_SCHEMA, pipelineSchemaJson } from '../../../src/config/pipeline-schema.js';
 
-const SHIPPED = ['contact-center', 'digital-journeys', 'journey-outcomes', 'voice-of-customer'];
+const SHIPPED = [
+  'contact-center',
+  'digital-journeys',
+  'journey-outcomes',
+  'tag-rankings',
+  'voice-of-customer',
+];
 
 describe('pipelines/pipeline.schema.json', () => {
   it('is the schema in src/config/pipeline-schema.ts (regenerate: npx tsx scripts/generate-pipeline-schema.ts)', () => {
