@@ -7,7 +7,6 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { isLongAbandon, readContactParams } from './contact-params.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function abandonmentRate(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -24,6 +23,6 @@ export function abandonmentRate(def: IndicatorDefinition): IndicatorAccumulator<
         buf[at + 1]!++;
       }
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

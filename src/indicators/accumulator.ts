@@ -60,4 +60,16 @@ export interface NumericForm {
   /** Merges the state at `from[fromAt…]` into `into[intoAt…]`; `from` is left unchanged. */
   merge(into: NumericSlots, intoAt: number, from: NumericSlots, fromAt: number): void;
   result(buf: NumericSlots, at: number): IndicatorResult;
+  /**
+   * When result() is one of the standard summaries of the first slots (results.ts), which: the
+   * window engine then writes a value's fields straight from the slots, without a result object
+   * per value (most of what it allocated besides the values themselves).
+   */
+  readonly summary?: SlotSummary;
 }
+
+/**
+ * count: slot 0 is n (countResult). ratio: slots num, den (ratioResult). mean: slots sum, n,
+ * reported times `scale` (meanResult).
+ */
+export type SlotSummary = { kind: 'count' } | { kind: 'ratio' } | { kind: 'mean'; scale: number };

@@ -5,7 +5,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { meanResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function ahtSeconds(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -20,6 +19,6 @@ export function ahtSeconds(def: IndicatorDefinition): IndicatorAccumulator<numbe
       buf[at]! += (talkMs ?? 0) + (holdMs ?? 0) + (wrapMs ?? 0);
       buf[at + 1]!++;
     },
-    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!, 1 / 1000),
+    value: { kind: 'mean', scale: 1 / 1000 },
   });
 }

@@ -4,7 +4,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { meanResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function asaSeconds(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -17,6 +16,6 @@ export function asaSeconds(def: IndicatorDefinition): IndicatorAccumulator<numbe
       buf[at]! += event.waitMs;
       buf[at + 1]!++;
     },
-    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!, 1 / 1000),
+    value: { kind: 'mean', scale: 1 / 1000 },
   });
 }

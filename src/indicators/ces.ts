@@ -1,7 +1,6 @@
 /** ces — customer effort score: mean of survey.response ces answers (1..7; lower is less effort). */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { meanResult } from './results.js';
 import { isCes } from './survey-scales.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
@@ -15,6 +14,6 @@ export function ces(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
       buf[at]! += event.ces;
       buf[at + 1]!++;
     },
-    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'mean', scale: 1 },
   });
 }

@@ -2,7 +2,6 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { EventType } from '../events/types.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { countResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function countEvents(def: IndicatorDefinition, type: EventType): IndicatorAccumulator<number[]> {
@@ -15,6 +14,6 @@ export function countEvents(def: IndicatorDefinition, type: EventType): Indicato
       // used on its own (tests, replays).
       if (event.type === type) buf[at]!++;
     },
-    result: (buf, at) => countResult(buf[at]!),
+    value: { kind: 'count' },
   });
 }

@@ -4,7 +4,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { ratioResult } from './results.js';
 import { isCsat } from './survey-scales.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
@@ -20,6 +19,6 @@ export function csat(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
       buf[at + 1]!++;
       if (score >= 4) buf[at]!++;
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

@@ -10,7 +10,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function journeyCompletionRate(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -26,6 +25,6 @@ export function journeyCompletionRate(def: IndicatorDefinition): IndicatorAccumu
       if (stageCount !== undefined && stageIndex === stageCount - 1 && event.outcome === 'success')
         buf[at]!++;
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

@@ -8,7 +8,6 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { numberParam } from './params.js';
-import { ratioResult } from './results.js';
 import { isCsat, isSentiment } from './survey-scales.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
@@ -33,6 +32,6 @@ export function negativeFeedbackShare(def: IndicatorDefinition): IndicatorAccumu
         if (event.csat <= negativeCsatAtMost) buf[at]!++;
       }
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

@@ -34,6 +34,6 @@ export function nps(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
       if (score >= 9) buf[at]!++;
       else if (score <= 6) buf[at + 1]!++;
     },
-    result: (buf, at) => npsResult(buf[at]!, buf[at + 1]!, buf[at + 2]!),
+    value: (buf, at) => npsResult(buf[at]!, buf[at + 1]!, buf[at + 2]!),
   });
 }

@@ -10,7 +10,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function occupancy(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -25,6 +24,6 @@ export function occupancy(def: IndicatorDefinition): IndicatorAccumulator<number
       buf[at + 1]!++;
       if (s === 'busy' || s === 'wrap') buf[at]!++;
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

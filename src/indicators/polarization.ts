@@ -38,7 +38,7 @@ export function polarization(def: IndicatorDefinition): IndicatorAccumulator<num
     eventTypes: ['survey.response'],
     slots: ['low', 'high', 'n'],
     add,
-    result: (buf, at): IndicatorResult => {
+    value: (buf, at): IndicatorResult => {
       const low = buf[at]!,
         high = buf[at + 1]!,
         n = buf[at + 2]!;

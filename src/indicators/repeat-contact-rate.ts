@@ -7,7 +7,6 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { defaultMarks, type IndicatorContext } from './enrichment-marks.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function repeatContactRate(
@@ -24,6 +23,6 @@ export function repeatContactRate(
       buf[at + 1]!++;
       if (repeats.has(event)) buf[at]!++;
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

@@ -1,5 +1,5 @@
 /** Small state shapes and result builders shared by the counting, rate and mean indicators. */
-import type { IndicatorResult } from './accumulator.js';
+import type { IndicatorResult, SlotSummary } from './accumulator.js';
 
 export interface CountState {
   n: number;
@@ -15,23 +15,64 @@ export interface MeanState {
   n: number;
 }
 
+/** The fields of a value that a standard summary writes (see SlotSummary in accumulator.ts). */
+export interface SummaryFields {
+  value: number | null;
+  numerator?: number | undefined;
+  denominator?: number | undefined;
+  samples?: number | undefined;
+}
+
+const COUNT: SlotSummary = { kind: 'count' };
+const RATIO: SlotSummary = { kind: 'ratio' };
+
+/**
+ * Writes a standard summary of the slot values x (count n, ratio num, mean sum) and y (ratio den,
+ * mean n) into `into`: the one definition of counts, ratios and means, used by the result builders
+ * below and by the window engine, which writes its values' fields with it directly.
+ */
+export function writeSummary(into: SummaryFields, summary: SlotSummary, x: number, y: number): void {
+  switch (summary.kind) {
+    case 'count':
+      into.value = x;
+      into.numerator = x;
+      into.denominator = undefined;
+      into.samples = x;
+      return;
+    case 'ratio':
+      // null (not NaN) when nothing is in the denominator.
+      into.value = y > 0 ? x / y : null;
+      into.numerator = x;
+      into.denominator = y;
+      into.samples = y;
+      return;
+    case 'mean':
+      into.value = y > 0 ? (x / y) * summary.scale : null;
+      into.numerator = x * summary.scale;
+      into.denominator = y;
+      into.samples = y;
+      return;
+  }
+}
+
+function summaryResult(summary: SlotSummary, x: number, y: number): IndicatorResult {
+  const r: SummaryFields = { value: null, numerator: undefined, denominator: undefined, samples: undefined };
+  writeSummary(r, summary, x, y);
+  return r;
+}
+
 export function countResult(n: number): IndicatorResult {
-  return { value: n, numerator: n, samples: n };
+  return summaryResult(COUNT, n, 0);
 }
 
 /** value is null (not NaN) when nothing is in the denominator. */
 export function ratioResult(num: number, den: number): IndicatorResult {
-  return { value: den > 0 ? num / den : null, numerator: num, denominator: den, samples: den };
+  return summaryResult(RATIO, num, den);
 }
 
 /** Mean of `sum / n`, reported times `scale` (e.g. 1/1000 for ms → seconds). */
 export function meanResult(sum: number, n: number, scale = 1): IndicatorResult {
-  return {
-    value: n > 0 ? (sum / n) * scale : null,
-    numerator: sum * scale,
-    denominator: n,
-    samples: n,
-  };
+  return summaryResult({ kind: 'mean', scale }, sum, n);
 }
 
 export function createRatioState(): RatioState {

@@ -7,7 +7,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { meanResult } from './results.js';
 import { isSentiment } from './survey-scales.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
@@ -21,6 +20,6 @@ export function sentiment(def: IndicatorDefinition): IndicatorAccumulator<number
       buf[at]! += event.sentiment;
       buf[at + 1]!++;
     },
-    result: (buf, at) => meanResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'mean', scale: 1 },
   });
 }

@@ -9,7 +9,6 @@
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { isLongAbandon, readContactParams } from './contact-params.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function serviceLevel(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -28,6 +27,6 @@ export function serviceLevel(def: IndicatorDefinition): IndicatorAccumulator<num
         buf[at + 1]!++;
       }
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

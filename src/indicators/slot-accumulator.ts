@@ -9,7 +9,8 @@
  * a scratch record and a second call per event (see docs/windows.md, Throughput).
  */
 import type { CxEvent, EventType } from '../events/types.js';
-import type { IndicatorAccumulator, IndicatorResult, NumericSlots } from './accumulator.js';
+import type { IndicatorAccumulator, IndicatorResult, NumericSlots, SlotSummary } from './accumulator.js';
+import { countResult, meanResult, ratioResult } from './results.js';
 
 export interface SlotIndicator {
   readonly name: string;
@@ -17,11 +18,22 @@ export interface SlotIndicator {
   /** Slot names in order; their number is the state's size. */
   readonly slots: readonly string[];
   add(buf: NumericSlots, at: number, event: CxEvent): void;
-  result(buf: NumericSlots, at: number): IndicatorResult;
+  /** The value: one of the standard summaries of the slots, or a result() of the indicator's own. */
+  readonly value: SlotSummary | ((buf: NumericSlots, at: number) => IndicatorResult);
+}
+
+/** result() of a standard summary (results.ts): what the engine's direct path writes, as an object. */
+function summaryResult(summary: SlotSummary): (buf: NumericSlots, at: number) => IndicatorResult {
+  if (summary.kind === 'count') return (buf, at) => countResult(buf[at]!);
+  if (summary.kind === 'ratio') return (buf, at) => ratioResult(buf[at]!, buf[at + 1]!);
+  const scale = summary.scale;
+  return (buf, at) => meanResult(buf[at]!, buf[at + 1]!, scale);
 }
 
 export function slotAccumulator(spec: SlotIndicator): IndicatorAccumulator<number[]> {
   const slots = spec.slots.length;
+  const summary = typeof spec.value === 'function' ? undefined : spec.value;
+  const result = typeof spec.value === 'function' ? spec.value : summaryResult(spec.value);
   const merge = (into: NumericSlots, intoAt: number, from: NumericSlots, fromAt: number): void => {
     for (let i = 0; i < slots; i++) into[intoAt + i] = into[intoAt + i]! + from[fromAt + i]!;
   };
@@ -31,7 +43,9 @@ export function slotAccumulator(spec: SlotIndicator): IndicatorAccumulator<numbe
     create: () => new Array<number>(slots).fill(0),
     add: (state, event) => spec.add(state, 0, event),
     merge: (into, from) => merge(into, 0, from, 0),
-    result: (state) => spec.result(state, 0),
-    numeric: { slots, add: spec.add, merge, result: spec.result },
+    result: (state) => result(state, 0),
+    numeric: summary
+      ? { slots, add: spec.add, merge, result, summary }
+      : { slots, add: spec.add, merge, result },
   };
 }

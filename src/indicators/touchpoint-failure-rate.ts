@@ -4,7 +4,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function touchpointFailureRate(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -17,6 +16,6 @@ export function touchpointFailureRate(def: IndicatorDefinition): IndicatorAccumu
       buf[at + 1]!++;
       if (event.outcome === 'failure') buf[at]!++;
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

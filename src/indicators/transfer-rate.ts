@@ -6,7 +6,6 @@
  */
 import type { IndicatorDefinition } from '../config/pipeline-definition.js';
 import type { IndicatorAccumulator } from './accumulator.js';
-import { ratioResult } from './results.js';
 import { slotAccumulator } from './slot-accumulator.js';
 
 export function transferRate(def: IndicatorDefinition): IndicatorAccumulator<number[]> {
@@ -18,6 +17,6 @@ export function transferRate(def: IndicatorDefinition): IndicatorAccumulator<num
       if (event.type === 'contact.answered') buf[at + 1]!++;
       else if (event.type === 'contact.transferred') buf[at]!++;
     },
-    result: (buf, at) => ratioResult(buf[at]!, buf[at + 1]!),
+    value: { kind: 'ratio' },
   });
 }

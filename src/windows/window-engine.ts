@@ -15,7 +15,13 @@ import type { PipelineDefinition } from '../config/pipeline-definition.js';
 import { compileFilter, type EventFilter } from '../config/filter.js';
 import { CxPulseError } from '../errors/codes.js';
 import type { CxEvent, EventType } from '../events/types.js';
-import type { IndicatorAccumulator, NumericForm } from '../indicators/accumulator.js';
+import type {
+  IndicatorAccumulator,
+  IndicatorResult,
+  NumericForm,
+  SlotSummary,
+} from '../indicators/accumulator.js';
+import { writeSummary } from '../indicators/results.js';
 import type { FiringKind, IndicatorValue, RejectedEvent } from './indicator-value.js';
 import { KeyInterner, type KeyRecord } from './key-interner.js';
 import type { ValueSink } from './value-chunker.js';
@@ -75,6 +81,9 @@ export interface WindowEngineCounters {
   evictedKeys: number;
 }
 
+/** Placeholder for values whose fields writeSummary fills (all overwritten but quantiles and parts). */
+const NO_RESULT: IndicatorResult = { value: null };
+
 export class WindowEngine {
   readonly layout: PaneLayout;
   readonly counters: WindowEngineCounters = { rejectedTooLate: 0, rejectedCardinality: 0, evictedKeys: 0 };
@@ -90,6 +99,8 @@ export class WindowEngine {
   private readonly routes = new Map<EventType, number[]>();
   private readonly interner: KeyInterner<BlockCache>;
   private readonly merger: WindowMerger;
+  /** Per indicator, its standard summary when kept numeric (see emitValues). */
+  private readonly summaries: readonly (SlotSummary | undefined)[];
   /** Pane index → the keys that have a pane there. */
   private readonly paneKeys = new Map<number, Key[]>();
   /** Sorted pane indices present in `paneKeys`. */
@@ -132,6 +143,7 @@ export class WindowEngine {
     this.numeric = this.accumulators.map((acc) => (numericStates ? acc.numeric : undefined));
     this.slotLayout = new SlotLayout(this.numeric.map((n) => n?.slots ?? 0));
     this.merger = new WindowMerger(this.accumulators, this.slotLayout);
+    this.summaries = this.accumulators.map((_, a) => this.merger.summaryOf(a));
     this.densePanesPerWindow = tuning.densePanesPerWindow ?? DENSE_PANES_PER_WINDOW;
   }
 
@@ -429,9 +441,12 @@ export class WindowEngine {
     const start = k * shape.hop;
     const windowStart = start * this.paneMs;
     const windowEnd = (start + shape.size) * this.paneMs;
+    const summaries = this.summaries;
     for (let a = 0; a < this.accumulators.length; a++) {
       const acc = this.accumulators[a]!;
-      const r = this.merger.result(states, a);
+      const summary = summaries[a];
+      // A count, ratio or mean is written from its slots (writeSummary): no result object per value.
+      const r = summary === undefined ? this.merger.result(states, a) : NO_RESULT;
       // Spelled out rather than spread: `{ ...r, … }` costs several times more, and the mapped type
       // makes the compiler flag any field added to IndicatorResult that is not copied here.
       const value: { [F in keyof Required<IndicatorValue>]: IndicatorValue[F] } = {
@@ -451,6 +466,10 @@ export class WindowEngine {
         kind,
         version,
       };
+      if (summary !== undefined) {
+        const slots = states[a] as number[] | undefined;
+        writeSummary(value, summary, slots === undefined ? 0 : slots[0]!, slots?.[1] ?? 0);
+      }
       out.push(value);
     }
   }

@@ -15,7 +15,12 @@
  * The cache holds only panes below the watermark, which change only through late events: the
  * engine calls `invalidate` for those, and corrections use the naive path.
  */
-import type { IndicatorAccumulator, IndicatorResult, NumericForm } from '../indicators/accumulator.js';
+import type {
+  IndicatorAccumulator,
+  IndicatorResult,
+  NumericForm,
+  SlotSummary,
+} from '../indicators/accumulator.js';
 import type { KeyRecord } from './key-interner.js';
 import type { WindowShape } from './pane-layout.js';
 import { DENSE, findPane, lowerBound, unitLayout, type SlotLayout } from './pane-store.js';
@@ -83,6 +88,14 @@ export class WindowMerger {
     const numeric = this.numeric[a];
     const state = into[a] ?? this.fresh(a);
     return numeric === undefined ? this.accumulators[a]!.result(state) : numeric.result(state as number[], 0);
+  }
+
+  /**
+   * The standard summary (accumulator.ts, SlotSummary) of indicator a when it is kept numeric here:
+   * its value is then `writeSummary` of its first two slots (an absent state reads as zeros).
+   */
+  summaryOf(a: number): SlotSummary | undefined {
+    return this.numeric[a]?.summary;
   }
 
   /** Merges composite `from` into `into` (owned by the caller), creating states on demand. */
