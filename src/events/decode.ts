@@ -14,6 +14,7 @@ import { DEAD_LETTER_REASONS, type DeadLetter, type DeadLetterReason } from './d
 import { EVENT_SHAPE_BY_TYPE, type EventShape } from './schema.js';
 import { EVENT_TYPES, type CxEvent, type EventType } from './types.js';
 import {
+  validateAccountUsage,
   validateAgentState,
   validateContact,
   validateSocialFeedback,
@@ -77,6 +78,7 @@ const VALIDATOR_BY_SHAPE: Record<EventShape, CompiledValidator> = {
   surveyResponse: validateSurveyResponse,
   socialFeedback: validateSocialFeedback,
   touchpoint: validateTouchpoint,
+  accountUsage: validateAccountUsage,
 };
 
 interface TypeEntry {

@@ -22,6 +22,7 @@ import {
   CONTACT_EVENT_TYPES,
   EVENT_SCHEMA_VERSION,
   TOUCHPOINT_OUTCOMES,
+  type AccountUsageEvent,
   type AgentStateEvent,
   type ContactEvent,
   type EventBase,
@@ -167,6 +168,19 @@ const touchpointProperties = {
   customerId: id,
 } satisfies Record<keyof TouchpointEvent, JsonSchema>;
 
+const accountUsageProperties = {
+  ...commonProperties,
+  type: { const: 'account.usage' },
+  accountId: id,
+  customerId: id,
+  metric: name,
+  used: { type: 'number', minimum: 0 },
+  remaining: { type: 'number' },
+  allowance: { type: 'number', minimum: 0 },
+  topUp: { type: 'number', minimum: 0 },
+  unit: name,
+} satisfies Record<keyof AccountUsageEvent, JsonSchema>;
+
 const SCHEMA_ID_BASE = 'https://cxpulse.dev/schemas/events/v1/';
 
 /**
@@ -201,6 +215,11 @@ export const EVENT_WIRE_SCHEMAS = {
     'outcome',
     'latencyMs',
   ]),
+  accountUsage: eventSchema(`${SCHEMA_ID_BASE}account-usage.json`, accountUsageProperties, [
+    'accountId',
+    'metric',
+    'used',
+  ]),
 } as const satisfies Record<string, JsonSchema>;
 
 export type EventShape = keyof typeof EVENT_WIRE_SCHEMAS;
@@ -216,6 +235,7 @@ export const EVENT_SHAPE_BY_TYPE = {
   'survey.response': 'surveyResponse',
   'feedback.social': 'socialFeedback',
   'touchpoint.event': 'touchpoint',
+  'account.usage': 'accountUsage',
 } as const satisfies Record<EventType, EventShape>;
 
 /**

@@ -33,6 +33,7 @@ export const EVENT_TYPES = [
   'survey.response',
   'feedback.social',
   'touchpoint.event',
+  'account.usage',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -126,8 +127,34 @@ export interface TouchpointEvent extends EventBase {
   customerId?: string;
 }
 
+/**
+ * Consumption of one metered allowance of an account (prepaid credit, data, minutes): what this
+ * event used and what is left. The proactive-care forecasts read it (docs/analytics.md).
+ */
+export interface AccountUsageEvent extends EventBase {
+  type: 'account.usage';
+  accountId: string;
+  customerId?: string;
+  /** What is metered, e.g. `data-mb`, `credit`, `voice-min`; one series per account and metric. */
+  metric: string;
+  /** Amount consumed by this event (since the account's previous report of this metric), ≥ 0. */
+  used: number;
+  /** What is left after this event, in the metric's unit; negative when overdrawn. */
+  remaining?: number;
+  /** The allowance of the current cycle (plan size, credit limit), when there is one. */
+  allowance?: number;
+  /** Amount added by this event (a top-up or a renewal), ≥ 0. */
+  topUp?: number;
+  unit?: string;
+}
+
 export type CxEvent =
-  ContactEvent | AgentStateEvent | SurveyResponseEvent | SocialFeedbackEvent | TouchpointEvent;
+  | ContactEvent
+  | AgentStateEvent
+  | SurveyResponseEvent
+  | SocialFeedbackEvent
+  | TouchpointEvent
+  | AccountUsageEvent;
 
 export function isContactEvent(e: CxEvent): e is ContactEvent {
   return e.type.startsWith('contact.');

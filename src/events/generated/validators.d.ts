@@ -20,3 +20,4 @@ export declare const validateAgentState: CompiledValidator;
 export declare const validateSurveyResponse: CompiledValidator;
 export declare const validateSocialFeedback: CompiledValidator;
 export declare const validateTouchpoint: CompiledValidator;
+export declare const validateAccountUsage: CompiledValidator;

@@ -12,7 +12,8 @@ export interface EventPublisher {
 
 /**
  * Partition key: contacts by queue (so one queue's lifecycle events stay in order on one
- * partition), touchpoints by journey, everything else by its id (spread evenly).
+ * partition), touchpoints by journey, account usage by account (its forecast reads it in order),
+ * everything else by its id (spread evenly).
  */
 export function partitionKey(event: CxEvent): string {
   switch (event.type) {
@@ -24,6 +25,8 @@ export function partitionKey(event: CxEvent): string {
       return event.queue;
     case 'touchpoint.event':
       return event.journeyId;
+    case 'account.usage':
+      return event.accountId;
     default:
       return event.id;
   }

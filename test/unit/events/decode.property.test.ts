@@ -115,7 +115,23 @@ const touchpoint = fc.record(
   },
 );
 
-const anyEvent = fc.oneof(contact, agentState, survey, social, touchpoint);
+const accountUsage = fc.record(
+  {
+    ...common,
+    type: fc.constant('account.usage'),
+    accountId: name,
+    customerId: name,
+    metric: name,
+    used: duration,
+    remaining: fc.double({ min: -1e9, max: 1e9, noNaN: true }).map((x) => x + 0),
+    allowance: duration,
+    topUp: duration,
+    unit: name,
+  },
+  { requiredKeys: [...commonRequired, 'accountId', 'metric', 'used'] },
+);
+
+const anyEvent = fc.oneof(contact, agentState, survey, social, touchpoint, accountUsage);
 
 describe('decodeEvent round trip (property)', () => {
   it('any valid event, stringified, decodes to an equal event with ts as epoch ms', () => {

@@ -169,6 +169,12 @@ describe('decodeEvent: dead-letter reasons', () => {
     ['touchpoint.event', 'latencyMs', -1, '/latencyMs must be >= 0'],
     ['touchpoint.event', 'outcome', 'maybe', '/outcome must be one of success, failure, abandoned'],
     ['touchpoint.event', 'stageIndex', -1, '/stageIndex must be >= 0'],
+    ['account.usage', 'used', -1, '/used must be >= 0'],
+    ['account.usage', 'used', '12', '/used must be number'],
+    ['account.usage', 'remaining', 'lots', '/remaining must be number'],
+    ['account.usage', 'topUp', -5, '/topUp must be >= 0'],
+    ['account.usage', 'allowance', -1, '/allowance must be >= 0'],
+    ['account.usage', 'accountId', '', '/accountId must NOT have fewer than 1 characters'],
     ['contact.answered', 'waitMs', -1, '/waitMs must be >= 0'],
     ['contact.ended', 'talkMs', -5, '/talkMs must be >= 0'],
     ['contact.ended', 'holdMs', -5, '/holdMs must be >= 0'],
@@ -207,6 +213,7 @@ describe('decodeEvent: dead-letter reasons', () => {
       'touchpoint.event',
       f,
     ]) as [EventType, string][]),
+    ...(['accountId', 'metric', 'used'].map((f) => ['account.usage', f]) as [EventType, string][]),
   ];
   it.each(requiredFields)('schema-violation: %s without %s', (type, field) => {
     expect(failure(decode(example(type, { [field]: undefined })))).toEqual({
@@ -311,6 +318,7 @@ describe('decodeBatch', () => {
       'survey.response': 0,
       'feedback.social': 0,
       'touchpoint.event': 0,
+      'account.usage': 0,
     });
     expect(batch.deadLettersByReason).toEqual({
       oversized: 1,

@@ -11,13 +11,14 @@ const examples = [...docs.matchAll(/```json event\n([\s\S]*?)```/g)].map((m) => 
 describe('docs/events.md examples', () => {
   it('has an example for every shape', () => {
     const types = new Set(examples.map((e) => (JSON.parse(e) as { type: string }).type));
-    expect(examples.length).toBeGreaterThanOrEqual(5);
+    expect(examples.length).toBeGreaterThanOrEqual(6);
     for (const prefix of [
       'contact.',
       'agent.state',
       'survey.response',
       'feedback.social',
       'touchpoint.event',
+      'account.usage',
     ]) {
       expect([...types].some((t) => t.startsWith(prefix))).toBe(true);
     }

@@ -113,6 +113,19 @@ export const VALID_EXAMPLES: Record<EventType, Record<string, unknown>> = {
     errorCode: 'OTP_TIMEOUT',
     customerId: 'cust-9',
   },
+  'account.usage': {
+    id: 'evt-10',
+    type: 'account.usage',
+    ts: EXAMPLE_TS,
+    segment: 'prepaid',
+    accountId: 'acc-1',
+    customerId: 'cust-9',
+    metric: 'data-mb',
+    used: 312.5,
+    remaining: 1450,
+    allowance: 5000,
+    unit: 'MB',
+  },
 };
 
 /** A fresh copy of the example for `type`, with `changes` applied (`undefined` deletes a field). */
