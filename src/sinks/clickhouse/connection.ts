@@ -41,6 +41,14 @@ const PERMANENT_CODES = new Set([
   6, 16, 26, 27, 38, 41, 43, 44, 47, 53, 60, 62, 69, 70, 72, 81, 117, 130, 131, 192, 193, 349, 497, 516,
 ]);
 
+/**
+ * Settings of every `query()`, so that its rows read the same on every server version. ClickHouse
+ * 25.8 turned `output_format_json_quote_64bit_integers` off by default: (U)Int64 columns and
+ * `count()` came back as JSON numbers there and as strings on 18.16, and a number above 2^53 would
+ * lose digits. Quoted, they are strings everywhere and exact.
+ */
+const QUERY_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
+
 export function serverErrorCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
@@ -84,7 +92,11 @@ export function connectClickHouse(options: ConnectionOptions): ClickHouseConnect
     },
     async query<T>(statement: Sql) {
       try {
-        const result = await client.query({ query: statement.text, format: 'JSONEachRow' });
+        const result = await client.query({
+          query: statement.text,
+          format: 'JSONEachRow',
+          clickhouse_settings: QUERY_SETTINGS,
+        });
         return await result.json<T>();
       } catch (error) {
         throw classifyClickHouseError(error, 'clickhouse query failed');
