@@ -39,6 +39,9 @@ import { CommitGate } from './sources/commit-gate.js';
 import { atRiskWorkOrders } from './analytics/at-risk/at-risk-work-orders.js';
 import type { WorkOrder, WorkOrderSink } from './analytics/at-risk/work-order.js';
 import { createPseudonymiser, randomPseudonymSecret } from './sinks/clickhouse/pseudonymiser.js';
+import { tagRankings } from './analytics/tags/tag-rankings-operator.js';
+import type { TagRanking } from './analytics/tags/tag-ranking.js';
+import { TagRankingFeed } from './server/tag-ranking-feed.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -60,7 +63,7 @@ export interface AppOptions {
    * offsets committed, only once its raw events are stored; values and alerts are written as they come.
    */
   history?: Pick<ClickHouseSink, 'writeEvents' | 'writeValues' | 'writeAlerts'> &
-    Partial<Pick<ClickHouseSink, 'writeWorkOrders'>>;
+    Partial<Pick<ClickHouseSink, 'writeWorkOrders' | 'writeTagRankings'>>;
   /** Where the at-risk work orders of pipelines with an `atRisk:` section go besides the history (cx.workorders). */
   workOrderSinks?: WorkOrderSink[];
 }
@@ -75,6 +78,8 @@ export interface CxPulseApp {
   alertTransitions$: Observable<AlertTransition[]>;
   /** Every batch of work orders the `atRisk:` sections raise (docs/analytics.md). */
   workOrders$: Observable<WorkOrder[]>;
+  /** Every batch of tag rankings (early and final) the `tagRankings:` sections emit (docs/analytics.md). */
+  tagRankings$: Observable<TagRanking[]>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -127,6 +132,17 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     ),
   ).pipe(share());
   const workOrderSinks = options.workOrderSinks ?? [];
+  const tagRankings$ = merge(
+    ...pipelines.flatMap((p) =>
+      p.tagRankings
+        ? [
+            events$.pipe(
+              tagRankings({ pipeline: p, ...(options.scheduler ? { scheduler: options.scheduler } : {}) }),
+            ),
+          ]
+        : [],
+    ),
+  ).pipe(share());
 
   await server.register(healthPlugin, {
     checks: {
@@ -175,6 +191,8 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
   };
   // The recent work orders the wallboard shows (`workOrder` messages, the snapshot, /api/work-orders).
   const recentWorkOrders = new WorkOrderFeed();
+  // The current tag rankings the wallboard shows (`tagRanking` messages, the snapshot, /api/tag-rankings).
+  const currentTagRankings = new TagRankingFeed();
   await registerLiveServer(server, {
     config,
     pipelines,
@@ -182,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     values$,
     alerts,
     workOrders: recentWorkOrders,
+    tagRankings: currentTagRankings,
   });
 
   return {
@@ -190,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     values$,
     alertTransitions$,
     workOrders$,
+    tagRankings$,
     async start() {
       subscriptions = [
         alertTransitions$.subscribe({
@@ -228,6 +248,13 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
             }
           },
           error: (error: unknown) => server.log.error({ err: error }, 'at-risk tracker failed'),
+        }),
+        tagRankings$.subscribe({
+          next: (rankings) => {
+            currentTagRankings.add(rankings);
+            history?.writeTagRankings?.(rankings).catch(logWriteError('tag rankings'));
+          },
+          error: (error: unknown) => server.log.error({ err: error }, 'tag rankings failed'),
         }),
         ...(history
           ? [

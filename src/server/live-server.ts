@@ -14,6 +14,8 @@ import { createAuthenticator } from './auth.js';
 import { catalogOf } from './indicator-view.js';
 import { TargetResolver } from './target-status.js';
 import { WorkOrderFeed } from './work-order-feed.js';
+import { TagRankingFeed } from './tag-ranking-feed.js';
+import { tagRankingApiPlugin } from './tag-ranking-api.js';
 import { WebSocketHub } from './ws/hub.js';
 import { websocketPlugin } from './ws/websocket-plugin.js';
 import { wallboardPlugin } from './wallboard/wallboard-plugin.js';
@@ -26,6 +28,8 @@ export interface LiveServerOptions {
   alerts: AlertStore;
   /** Recent at-risk work orders (the app adds them as they are raised); absent: an empty feed. */
   workOrders?: WorkOrderFeed;
+  /** Current tag rankings (the app adds them as the pipelines emit them); absent: an empty feed. */
+  tagRankings?: TagRankingFeed;
 }
 
 export async function registerLiveServer(
@@ -41,6 +45,7 @@ export async function registerLiveServer(
   }
   const targets = new TargetResolver(options.pipelines);
   const workOrders = options.workOrders ?? new WorkOrderFeed();
+  const tagRankings = options.tagRankings ?? new TagRankingFeed();
   const hub = new WebSocketHub({
     latest: options.latest,
     alerts: options.alerts,
@@ -48,6 +53,7 @@ export async function registerLiveServer(
     catalog: catalogOf(options.pipelines),
     authenticator,
     workOrders,
+    tagRankings,
     limits: config.websocket,
     log: server.log,
   });
@@ -58,6 +64,7 @@ export async function registerLiveServer(
     authenticator,
     workOrders,
   });
+  await server.register(tagRankingApiPlugin, { authenticator, rankings: tagRankings });
   await server.register(websocketPlugin, { hub, values$: options.values$ });
   await server.register(wallboardPlugin);
   return hub;

@@ -12,6 +12,8 @@
 import type { Alert } from '../alert-store.js';
 import type { Principal } from '../auth.js';
 import { DEFAULT_RECENT_WORK_ORDERS, type WireWorkOrder } from '../work-order-feed.js';
+import { rankingSeriesId } from '../../analytics/tags/tag-ranking.js';
+import type { WireTagRanking } from '../tag-ranking-feed.js';
 import { seriesId } from '../indicator-view.js';
 import type { ServerMessage, WireValue } from './protocol.js';
 import type { SubscriptionMatcher } from './subscription-matcher.js';
@@ -44,6 +46,8 @@ export class ClientSession {
   readonly pendingAlerts = new Map<string, Alert>();
   /** Insertion order = raise order; capped like the feed, so a slow client holds at most that many. */
   readonly pendingWorkOrders = new Map<string, WireWorkOrder>();
+  /** One per ranking series, the newest: conflated like values. */
+  readonly pendingTagRankings = new Map<string, WireTagRanking>();
   /** Cleared by the heartbeat's ping, set by the pong: still false at the next beat means dead. */
   alive = true;
 
@@ -55,7 +59,12 @@ export class ClientSession {
   ) {}
 
   get pendingCount(): number {
-    return this.pendingValues.size + this.pendingAlerts.size + this.pendingWorkOrders.size;
+    return (
+      this.pendingValues.size +
+      this.pendingAlerts.size +
+      this.pendingWorkOrders.size +
+      this.pendingTagRankings.size
+    );
   }
 
   private get keepsUp(): boolean {
@@ -97,6 +106,16 @@ export class ClientSession {
     return 'pending';
   }
 
+  deliverTagRankings(rankings: readonly WireTagRanking[], frame: () => Buffer): DeliveryResult {
+    if (this.socket.readyState !== OPEN) return 'closed';
+    if (this.keepsUp) {
+      this.socket.send(frame(), TEXT);
+      return 'sent';
+    }
+    for (const r of rankings) this.pendingTagRankings.set(rankingSeriesId(r), r);
+    return 'pending';
+  }
+
   /** Sends a message now, whatever the backlog: snapshots and errors, which are rare and bounded. */
   sendNow(message: ServerMessage): void {
     if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
@@ -107,6 +126,7 @@ export class ClientSession {
     this.pendingValues.clear();
     this.pendingAlerts.clear();
     this.pendingWorkOrders.clear();
+    this.pendingTagRankings.clear();
   }
 
   /** Drains pending values and alerts while the socket stays under its high-water mark. */
@@ -121,6 +141,11 @@ export class ClientSession {
       if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
       this.pendingWorkOrders.delete(id);
       this.socket.send(JSON.stringify({ type: 'workOrder', workOrder }));
+    }
+    if (this.pendingTagRankings.size > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
+      const rankings = [...this.pendingTagRankings.values()];
+      this.pendingTagRankings.clear();
+      this.socket.send(JSON.stringify({ type: 'tagRanking', rankings }));
     }
     while (this.pendingValues.size > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
       const chunk: WireValue[] = [];

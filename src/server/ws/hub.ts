@@ -17,6 +17,7 @@ import { mayAct, type Authenticator } from '../auth.js';
 import { toWireValue } from '../indicator-view.js';
 import type { TargetResolver } from '../target-status.js';
 import { WorkOrderFeed, type WireWorkOrder } from '../work-order-feed.js';
+import { TagRankingFeed, type WireTagRanking } from '../tag-ranking-feed.js';
 import { ClientSession, type SessionLimits } from './client-session.js';
 import { parseClientMessage, type CatalogPipeline, type ServerMessage, type WireValue } from './protocol.js';
 import { compileSubscription, filterFromQuery, type SubscriptionMatcher } from './subscription-matcher.js';
@@ -52,6 +53,8 @@ export interface HubOptions {
   authenticator: Authenticator;
   /** Recent at-risk work orders; absent: none (a server without an `atRisk:` pipeline). */
   workOrders?: WorkOrderFeed;
+  /** Current tag rankings; absent: none (a server without a `tagRankings:` pipeline). */
+  tagRankings?: TagRankingFeed;
   limits?: Partial<HubLimits>;
   log: FastifyBaseLogger;
 }
@@ -70,6 +73,8 @@ export class WebSocketHub {
   private readonly stopAlerts: () => void;
   private readonly stopWorkOrders: () => void;
   private readonly workOrders: WorkOrderFeed;
+  private readonly stopTagRankings: () => void;
+  private readonly tagRankings: TagRankingFeed;
   private readonly path: string;
   private attachedTo: Server | null = null;
 
@@ -80,6 +85,8 @@ export class WebSocketHub {
     this.stopAlerts = options.alerts.onChange((alert) => this.broadcastAlert(alert));
     this.workOrders = options.workOrders ?? new WorkOrderFeed();
     this.stopWorkOrders = this.workOrders.onAdd((order) => this.broadcastWorkOrder(order));
+    this.tagRankings = options.tagRankings ?? new TagRankingFeed();
+    this.stopTagRankings = this.tagRankings.onAdd((rankings) => this.broadcastTagRankings(rankings));
     this.timers.push(
       setInterval(() => this.beat(), this.limits.heartbeatMs).unref(),
       setInterval(() => this.flushAll(), this.limits.flushIntervalMs).unref(),
@@ -175,6 +182,7 @@ export class WebSocketHub {
       values,
       alerts: this.options.alerts.list().filter((a) => a.state === 'firing'),
       workOrders: this.workOrders.recent(),
+      tagRankings: this.tagRankings.list(),
     });
   }
 
@@ -248,6 +256,12 @@ export class WebSocketHub {
     for (const session of this.sessions.values()) session.deliverWorkOrder(workOrder, build);
   }
 
+  private broadcastTagRankings(rankings: WireTagRanking[]): void {
+    let frame: Buffer | null = null;
+    const build = () => (frame ??= encode({ type: 'tagRanking', rankings }));
+    for (const session of this.sessions.values()) session.deliverTagRankings(rankings, build);
+  }
+
   private flushAll(): void {
     for (const session of this.sessions.values()) if (session.pendingCount > 0) session.flush();
   }
@@ -302,6 +316,7 @@ export class WebSocketHub {
     for (const t of this.timers) clearInterval(t);
     this.stopAlerts();
     this.stopWorkOrders();
+    this.stopTagRankings();
     this.attachedTo?.off('upgrade', this.onUpgrade);
     for (const ws of [...this.sessions.keys()]) {
       this.remove(ws);

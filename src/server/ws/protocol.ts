@@ -10,6 +10,7 @@ import type { Alert } from '../alert-store.js';
 import type { Role } from '../auth.js';
 import type { TargetStatus } from '../target-status.js';
 import type { WireWorkOrder } from '../work-order-feed.js';
+import type { WireTagRanking } from '../tag-ranking-feed.js';
 
 /** Which values a client wants. An absent or empty list means "all". */
 export interface SubscriptionFilter {
@@ -65,6 +66,8 @@ export interface SnapshotMessage {
   alerts: Alert[];
   /** The recent at-risk work orders, newest first (at most the feed's limit, 50 by default). */
   workOrders: WireWorkOrder[];
+  /** The current tag ranking of every series (pipeline, window, key, polarity); absent: none. */
+  tagRankings?: WireTagRanking[];
 }
 
 export interface IndicatorsMessage {
@@ -83,6 +86,12 @@ export interface WorkOrderMessage {
   workOrder: WireWorkOrder;
 }
 
+/** Tag rankings just updated (early or final); to every client whatever its subscription. */
+export interface TagRankingMessage {
+  type: 'tagRanking';
+  rankings: WireTagRanking[];
+}
+
 export type ErrorCode = 'bad-json' | 'bad-message' | 'unknown-type' | 'forbidden' | 'not-found';
 
 export interface ErrorMessage {
@@ -92,7 +101,7 @@ export interface ErrorMessage {
 }
 
 export type ServerMessage =
-  SnapshotMessage | IndicatorsMessage | AlertMessage | WorkOrderMessage | ErrorMessage;
+  SnapshotMessage | IndicatorsMessage | AlertMessage | WorkOrderMessage | TagRankingMessage | ErrorMessage;
 
 export interface SubscribeRequest {
   type: 'subscribe';

@@ -30,6 +30,8 @@ import { alertRow, deadLetterRow, type AlertRecord, type AlertRow, type DeadLett
 import type { ServerCapabilities } from './server-capabilities.js';
 import type { WorkOrder } from '../../analytics/at-risk/work-order.js';
 import { workOrderEncoder, type WorkOrderRow } from './work-order-rows.js';
+import type { TagRanking } from '../../analytics/tags/tag-ranking.js';
+import { tagRankingEncoder, type TagRankingRow } from './tag-ranking-rows.js';
 import { qualified, sql } from './sql.js';
 
 export interface ClickHouseBatchOptions {
@@ -81,6 +83,8 @@ export interface ClickHouseSink {
   writeAlerts(alerts: readonly AlertRecord[]): Promise<void>;
   /** At-risk work orders (`work_orders`, one row per id once merged). */
   writeWorkOrders(workOrders: readonly WorkOrder[]): Promise<void>;
+  /** Tag rankings (`tag_rankings`, one row per entry); early ones are skipped unless `writeEarlyValues`. */
+  writeTagRankings(rankings: readonly TagRanking[]): Promise<void>;
   /** One retention pass now (also run periodically after `migrate()`). */
   applyRetention(): Promise<void>;
   readonly database: string;
@@ -118,6 +122,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     alerts: alertEncoder,
     dead_letters: deadLetterEncoder,
     work_orders: workOrderEncoder,
+    tag_rankings: tagRankingEncoder,
   };
   function writerFor<Row extends object>(
     table: TableName,
@@ -147,6 +152,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
   const alerts = writerFor<AlertRow>('alerts', (rows) => alertEncoder.encode(rows));
   const deadLetters = writerFor<DeadLetterRow>('dead_letters', (rows) => deadLetterEncoder.encode(rows));
   const workOrders = writerFor<WorkOrderRow>('work_orders', (rows) => workOrderEncoder.encode(rows));
+  const tagRankings = writerFor<TagRankingRow>('tag_rankings', (rows) => tagRankingEncoder.encode(rows));
 
   // RowBinary has no names or types on the wire: a table that drifted from what we encode would
   // be misread, not refused, so it is compared once before anything is written.
@@ -222,11 +228,18 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
       const writtenAtMs = now();
       return workOrders.write(batch.map((workOrder) => ({ workOrder, writtenAtMs })));
     },
+    writeTagRankings(batch) {
+      const writtenAtMs = now();
+      const stored = writeEarly ? batch : batch.filter((r) => r.kind !== 'early');
+      return tagRankings.write(stored.map((ranking) => ({ ranking, writtenAtMs })));
+    },
     applyRetention: runRetention,
     async close(closeOptions) {
       if (retentionTimer !== undefined) clearInterval(retentionTimer);
       await Promise.all(
-        [interactions, values, alerts, deadLetters, workOrders].map((w) => w.close(closeOptions)),
+        [interactions, values, alerts, deadLetters, workOrders, tagRankings].map((w) =>
+          w.close(closeOptions),
+        ),
       );
       await retentionRunning;
       if (ownConnection) await connection.close();

@@ -20,7 +20,14 @@ import { qualified, sql, identifier, type Sql } from './sql.js';
 import type { ClickHouseConnection } from './connection.js';
 import { capabilitiesOf, type ServerCapabilities } from './server-capabilities.js';
 
-export const TABLES = ['interactions', 'indicator_values', 'alerts', 'dead_letters', 'work_orders'] as const;
+export const TABLES = [
+  'interactions',
+  'indicator_values',
+  'alerts',
+  'dead_letters',
+  'work_orders',
+  'tag_rankings',
+] as const;
 export type TableName = (typeof TABLES)[number];
 
 export interface MigrationContext {
@@ -207,6 +214,46 @@ ORDER BY (source_topic, source_partition, source_offset, reason)`,
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(period_start)
 ORDER BY id`,
+      ];
+    },
+  },
+  {
+    version: 3,
+    description: 'tag_rankings',
+    statements({ database, capabilities: caps }) {
+      const lc = lowCardinality(caps);
+      return [
+        // Tag rankings (src/analytics/tags): one row per window, key, polarity and rank. Like
+        // indicator_values the replacing version puts a final above an early ranking of the same
+        // window (is_final), so a window written again, or replayed, reads once with FINAL. Column
+        // names avoid count, rank and final, which are functions or keywords to some servers.
+        sql`CREATE TABLE IF NOT EXISTS ${qualified(database, 'tag_rankings')} (
+  pipeline ${lc},
+  \`window\` ${lc},
+  key_id String,
+  key_names Array(String),
+  key_values Array(String),
+  polarity ${lc},
+  window_start_ms UInt64,
+  window_end_ms UInt64,
+  window_start ${timeOf(caps, 'window_start_ms')},
+  tag_rank UInt32,
+  tag String,
+  tag_count UInt64,
+  count_error UInt64,
+  share Float64,
+  share_error Float64,
+  answers UInt64,
+  all_answers UInt64,
+  tag_occurrences UInt64,
+  count_floor UInt64,
+  capacity UInt32,
+  is_final UInt8,
+  replacing_version UInt64,
+  written_at_ms UInt64
+) ENGINE = ReplacingMergeTree(replacing_version)
+PARTITION BY toYYYYMMDD(window_start)
+ORDER BY (pipeline, \`window\`, key_id, polarity, window_start_ms, tag_rank)`,
       ];
     },
   },

@@ -21,6 +21,7 @@ export const PARTITION_TIME_COLUMN: Record<TableName, string> = {
   alerts: 'starts_at',
   dead_letters: 'ts',
   work_orders: 'period_start',
+  tag_rankings: 'window_start',
 };
 
 const DAY_MS = 86_400_000;

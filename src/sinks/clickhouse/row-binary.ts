@@ -20,6 +20,7 @@ export type ColumnType =
   | 'UInt8'
   | 'UInt32'
   | 'UInt64'
+  | 'Float64'
   | 'Nullable(UInt8)'
   | 'Nullable(UInt32)'
   | 'Nullable(UInt64)'

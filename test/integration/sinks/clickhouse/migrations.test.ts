@@ -57,6 +57,7 @@ describe('ClickHouse migrations', () => {
       'indicator_values',
       'interactions',
       'schema_migrations',
+      'tag_rankings',
       'work_orders',
     ]);
   });
@@ -80,6 +81,7 @@ describe('ClickHouse migrations', () => {
         type: capabilities.lowCardinality ? 'LowCardinality(String)' : 'String',
         default_kind: '',
       },
+      { table: 'tag_rankings', name: 'window_start', type: time, default_kind: 'MATERIALIZED' },
       { table: 'work_orders', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
     ]);
   });

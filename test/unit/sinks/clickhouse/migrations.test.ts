@@ -31,10 +31,10 @@ function recordingConnection(version: string, applied: number[] = []) {
 }
 
 describe('migrate', () => {
-  it('creates the database, the record table and the five tables on 18.16 with its dialect', async () => {
+  it('creates the database, the record table and the six tables on 18.16 with its dialect', async () => {
     const { connection, commands, inserted } = recordingConnection('18.16.1');
     const result = await migrate(connection, { database: 'cxpulse' });
-    expect(result).toMatchObject({ applied: [1, 2], current: 2 });
+    expect(result).toMatchObject({ applied: [1, 2, 3], current: 3 });
     expect(commands[0]).toBe('CREATE DATABASE IF NOT EXISTS `cxpulse`');
     const ddl = commands.join('\n');
     for (const table of [
@@ -44,6 +44,7 @@ describe('migrate', () => {
       'alerts',
       'dead_letters',
       'work_orders',
+      'tag_rankings',
     ]) {
       expect(ddl).toContain(`CREATE TABLE IF NOT EXISTS \`cxpulse\`.\`${table}\``);
     }
@@ -58,6 +59,10 @@ describe('migrate', () => {
       {
         table: '`cxpulse`.`schema_migrations`',
         rows: [expect.objectContaining({ version: 2, description: 'work_orders' })],
+      },
+      {
+        table: '`cxpulse`.`schema_migrations`',
+        rows: [expect.objectContaining({ version: 3, description: 'tag_rankings' })],
       },
     ]);
     expect(ddl).toContain(
@@ -82,14 +87,21 @@ describe('migrate', () => {
       description: `v${version}`,
       statements: () => [sql`SELECT ${version}`],
     });
-    const { connection, commands, inserted } = recordingConnection('18.16.1', [1, 2]);
+    const last = MIGRATIONS.at(-1)!.version;
+    const { connection, commands, inserted } = recordingConnection(
+      '18.16.1',
+      MIGRATIONS.map((m) => m.version),
+    );
     const result = await migrate(connection, {
       database: 'db',
-      migrations: [...MIGRATIONS, extra(4), extra(2), extra(3)],
+      migrations: [...MIGRATIONS, extra(last + 2), extra(2), extra(last + 1)],
     });
-    expect(result).toMatchObject({ applied: [3, 4], current: 4 });
-    expect(commands.filter((c) => c.startsWith('SELECT'))).toEqual(['SELECT 3', 'SELECT 4']);
-    expect(inserted.map((i) => (i.rows[0] as { version: number }).version)).toEqual([3, 4]);
+    expect(result).toMatchObject({ applied: [last + 1, last + 2], current: last + 2 });
+    expect(commands.filter((c) => c.startsWith('SELECT'))).toEqual([
+      `SELECT ${last + 1}`,
+      `SELECT ${last + 2}`,
+    ]);
+    expect(inserted.map((i) => (i.rows[0] as { version: number }).version)).toEqual([last + 1, last + 2]);
   });
 
   it('rejects a database name that is not an identifier before sending anything', async () => {
