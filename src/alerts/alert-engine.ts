@@ -25,6 +25,7 @@ import { erlangCRule } from './rules/erlang-c-rule.js';
 import type { RuleEvaluator, RuleVerdict } from './rules/rule-evaluator.js';
 import { silenceRule } from './rules/silence-rule.js';
 import { thresholdRule } from './rules/threshold-rule.js';
+import { watermelonRule } from './rules/watermelon-rule.js';
 
 export interface FlappingOptions {
   /** Flips (fire or resolve) allowed within `windowMs` before a resolve is held back. Default 4. */
@@ -55,7 +56,12 @@ interface KeyState {
   flips: number[];
 }
 
-export function createEvaluator(pipeline: PipelineDefinition, rule: AlertRuleDefinition): RuleEvaluator {
+/** `pipelines`: every pipeline the engine runs, for rules that read another pipeline's values (watermelon). */
+export function createEvaluator(
+  pipeline: PipelineDefinition,
+  rule: AlertRuleDefinition,
+  pipelines: readonly PipelineDefinition[] = [pipeline],
+): RuleEvaluator {
   switch (rule.type) {
     case 'threshold':
       return thresholdRule(pipeline, rule);
@@ -65,6 +71,8 @@ export function createEvaluator(pipeline: PipelineDefinition, rule: AlertRuleDef
       return silenceRule(pipeline, rule);
     case 'erlang-c':
       return erlangCRule(pipeline, rule);
+    case 'watermelon':
+      return watermelonRule(pipeline, rule, pipelines);
   }
 }
 
@@ -78,7 +86,9 @@ export function alertEngine(
   return (source) =>
     new Observable<AlertTransition[]>((subscriber) => {
       // Per subscription: evaluators hold detectors and counters.
-      const evaluators = options.pipelines.flatMap((p) => (p.alerts ?? []).map((r) => createEvaluator(p, r)));
+      const evaluators = options.pipelines.flatMap((p) =>
+        (p.alerts ?? []).map((r) => createEvaluator(p, r, options.pipelines)),
+      );
       const states = new Map<string, KeyState>();
       let seq = 0;
       const checkEveryMs = Math.min(

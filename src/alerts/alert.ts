@@ -16,7 +16,7 @@ export interface Alert {
   dedupKey: string;
   /** Rule name (the Alertmanager `alertname`). */
   rule: string;
-  ruleType: 'threshold' | 'anomaly' | 'silence' | 'erlang-c';
+  ruleType: 'threshold' | 'anomaly' | 'silence' | 'erlang-c' | 'watermelon';
   severity: AlertSeverityName;
   status: AlertStatus;
   pipeline: string;

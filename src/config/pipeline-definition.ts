@@ -10,6 +10,7 @@ export const DIMENSIONS = [
   'touchpoint',
   'journey',
   'stage',
+  'stageIndex',
   'segment',
   'region',
   'team',
@@ -41,6 +42,9 @@ export const INDICATOR_IDS = [
   'touchpoint_latency_ms',
   'journey_completion_rate',
   'journey_duration_seconds',
+  'funnel_reached',
+  'funnel_passed',
+  'funnel_lost',
   'experience_index',
 ] as const;
 export type IndicatorId = (typeof INDICATOR_IDS)[number];
@@ -263,4 +267,26 @@ export interface ErlangCAlertRule extends AlertRuleCommon {
   minSamples?: number;
 }
 
-export type AlertRuleDefinition = ThresholdAlertRule | AnomalyAlertRule | SilenceAlertRule | ErlangCAlertRule;
+/**
+ * Watermelon rule: per journey and window, a journey-level indicator of this pipeline breaches its
+ * target while every touchpoint of the journey (keys of the touchpoint pipeline with that journey) is
+ * inside its targets: green outside, red inside (src/alerts/rules/watermelon-rule.ts).
+ */
+export interface WatermelonAlertRule extends AlertRuleCommon {
+  type: 'watermelon';
+  /** Window of the journey-level indicators (this pipeline, keyed by journey). */
+  window: string;
+  /** Journey-level indicators (each with a target); one with fewer observations is not judged. */
+  journey: { indicator: string; minSamples?: number }[];
+  touchpoints: {
+    /** Pipeline of the touchpoint indicators (keyBy has journey and another dimension). */
+    pipeline: string;
+    /** Its window compared with `window` (same end); default the same name. */
+    window: string;
+    /** Touchpoint indicators of that pipeline, each with a target. */
+    indicators: string[];
+  };
+}
+
+export type AlertRuleDefinition =
+  ThresholdAlertRule | AnomalyAlertRule | SilenceAlertRule | ErlangCAlertRule | WatermelonAlertRule;

@@ -15,6 +15,7 @@ import { explainFilter } from './filter-issues.js';
 import type { FilterPredicate } from './filter.js';
 import { compareIssues, fieldPath, parseLocatedYaml } from './located-yaml.js';
 import type { ConfigIssue, LocatedYaml, PathSegment } from './located-yaml.js';
+import { watermelonReferenceIssues, watermelonRuleIssues } from './watermelon-references.js';
 import type {
   AtRiskDefinition,
   AlertRuleDefinition,
@@ -119,6 +120,8 @@ interface AlertRuleYaml {
   model?: 'erlang-a' | 'erlang-c';
   patience?: string;
   plannedAht?: string;
+  journey?: Array<{ indicator: string; minSamples?: number }>;
+  touchpoints?: { pipeline: string; window?: string; indicators: string[] };
   groupBy?: Dimension[];
   summary?: string;
 }
@@ -152,6 +155,7 @@ const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
     'plannedAht',
     'minSamples',
   ],
+  watermelon: ['window', 'journey', 'touchpoints'],
 };
 const ERLANG_C_INPUTS = [
   ['arrivals', 'contacts_offered'],
@@ -234,6 +238,7 @@ export function loadPipelines(source: string | readonly string[]): PipelineDefin
     fileByName.set(check.definition.name, file);
     definitions.push(check.definition);
   }
+  if (issues.length === 0) issues.push(...watermelonReferenceIssues(definitions, readText));
   if (issues.length > 0) throw new ConfigError('CXP_ERR_PIPELINE_INVALID', issues);
   return definitions;
 }
@@ -503,7 +508,14 @@ function alertIssues(
         }
       });
     }
-    const needs = type === 'silence' ? [] : type === 'erlang-c' ? ['window'] : ['indicator', 'window'];
+    const needs =
+      type === 'silence'
+        ? []
+        : type === 'erlang-c'
+          ? ['window']
+          : type === 'watermelon'
+            ? ['window', 'journey', 'touchpoints']
+            : ['indicator', 'window'];
     for (const field of needs) {
       if (rule[field] === undefined) at(path(), `a ${type} rule needs "${field}"`, 'key');
     }
@@ -578,6 +590,7 @@ function alertIssues(
         );
       }
     }
+    if (type === 'watermelon') watermelonRuleIssues(rule, byName, keyBy, path, at);
   });
 }
 
@@ -743,6 +756,21 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     }
+    case 'watermelon':
+      return {
+        ...common,
+        type: 'watermelon',
+        window: rule.window!,
+        journey: rule.journey!.map((j) => ({
+          indicator: j.indicator,
+          ...(j.minSamples !== undefined ? { minSamples: j.minSamples } : {}),
+        })),
+        touchpoints: {
+          pipeline: rule.touchpoints!.pipeline,
+          window: rule.touchpoints!.window ?? rule.window!,
+          indicators: [...rule.touchpoints!.indicators],
+        },
+      };
   }
 }
 

@@ -51,7 +51,7 @@ export const TAG_RANKINGS_DEFAULTS = {
 
 export const PIPELINE_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
 export const ALERT_NAME_PATTERN = '^[a-z][a-z0-9-]*$';
-export const ALERT_TYPES = ['threshold', 'anomaly', 'silence', 'erlang-c'] as const;
+export const ALERT_TYPES = ['threshold', 'anomaly', 'silence', 'erlang-c', 'watermelon'] as const;
 export const WINDOW_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9/_.-]*$';
 export const INDICATOR_NAME_PATTERN = '^[a-z][a-z0-9_]*$';
 export const SEGMENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
@@ -332,6 +332,50 @@ export const PIPELINE_SCHEMA = {
         plannedAht: duration(
           "erlang-c: planned (workforce management) handle time per contact, a prior for the measured AHT: alone until the data spans a window, then worth 36 contacts against the window's ended ones (docs/alerting.md); default: measured AHT only.",
         ),
+        journey: {
+          type: 'array',
+          minItems: 1,
+          description:
+            'watermelon: journey-level indicators of this pipeline (each with a target); red when one is at or past its breach level.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['indicator'],
+            properties: {
+              indicator: { type: 'string', description: 'Indicator name in this pipeline.' },
+              minSamples: {
+                type: 'integer',
+                minimum: 1,
+                description: 'A window with fewer observations (denominator, else samples) is not judged.',
+              },
+            },
+          },
+        },
+        touchpoints: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['pipeline', 'indicators'],
+          description:
+            "watermelon: the journey's touchpoints, the keys of a pipeline keyed by journey and touchpoint.",
+          properties: {
+            pipeline: {
+              type: 'string',
+              description: 'Pipeline of the touchpoint indicators, keyed by journey and touchpoint.',
+            },
+            window: {
+              type: 'string',
+              description:
+                "Window of that pipeline, the same size and hop as the rule's. Default: the rule's window name.",
+            },
+            indicators: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: 'string' },
+              description: 'Touchpoint indicators of that pipeline, each with a target.',
+            },
+          },
+        },
         groupBy: {
           type: 'array',
           uniqueItems: true,

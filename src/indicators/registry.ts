@@ -17,6 +17,7 @@ import { contactsOffered } from './contacts-offered.js';
 import { csat } from './csat.js';
 import type { IndicatorContext } from './enrichment-marks.js';
 import { experienceIndex } from './experience-index.js';
+import { funnelLost, funnelPassed, funnelReached } from './funnel-counts.js';
 import { journeyCompletionRate } from './journey-completion-rate.js';
 import { journeyDurationSeconds } from './journey-duration-seconds.js';
 import { negativeFeedbackShare } from './negative-feedback-share.js';
@@ -267,6 +268,30 @@ export const INDICATORS: Readonly<Record<IndicatorId, IndicatorMetadata>> = {
     range: [0, 100],
     description: 'Weighted 0–100 composite of service level, abandonment, csat, nps and touchpoint success.',
     factory: experienceIndex,
+  },
+  funnel_reached: {
+    id: 'funnel_reached',
+    unit: 'count',
+    kind: 'windowed',
+    direction: HIGHER,
+    description: 'Journeys reaching the stage (their first event there), each journey once per stage.',
+    factory: funnelReached,
+  },
+  funnel_passed: {
+    id: 'funnel_passed',
+    unit: 'count',
+    kind: 'windowed',
+    direction: HIGHER,
+    description: 'Journeys passing the stage (their first success there); at the last stage, completions.',
+    factory: funnelPassed,
+  },
+  funnel_lost: {
+    id: 'funnel_lost',
+    unit: 'count',
+    kind: 'windowed',
+    direction: LOWER,
+    description: 'Journeys that gave up at the stage after it failed for them (abandoned after a failure).',
+    factory: funnelLost,
   },
 };
 

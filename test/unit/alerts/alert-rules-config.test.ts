@@ -54,7 +54,26 @@ describe('alerts: in pipeline YAML', () => {
       'negative-surge:threshold',
       'negative-feedback:threshold',
     ]);
-    expect(byName.get('journey-outcomes')!.alerts).toBeUndefined();
+    expect(byName.get('journey-outcomes')!.alerts).toEqual([
+      {
+        name: 'watermelon-journey',
+        type: 'watermelon',
+        severity: 'critical',
+        forCount: 3,
+        resolveAfter: 3,
+        window: '15m/1m',
+        journey: [
+          { indicator: 'journey_completion_rate', minSamples: 100 },
+          { indicator: 'journey_duration_seconds', minSamples: 50 },
+          { indicator: 'journey_csat', minSamples: 20 },
+        ],
+        touchpoints: {
+          pipeline: 'digital-journeys',
+          window: '15m/1m',
+          indicators: ['touchpoint_failure_rate', 'touchpoint_latency_ms'],
+        },
+      },
+    ]);
   });
 
   it('names file, line and field of a reference to an unknown indicator or window', () => {

@@ -35,6 +35,7 @@ describe('shipped pipelines', () => {
       'at-risk',
       'contact-center',
       'digital-journeys',
+      'journey-funnels',
       'journey-outcomes',
       'tag-rankings',
       'voice-of-customer',

@@ -8,6 +8,7 @@ import { PIPELINE_SCHEMA, pipelineSchemaJson } from '../../../src/config/pipelin
 const SHIPPED = [
   'contact-center',
   'digital-journeys',
+  'journey-funnels',
   'journey-outcomes',
   'tag-rankings',
   'voice-of-customer',
