@@ -10,15 +10,16 @@
  *
  * | incident kind                               | a matching alert                                     |
  * | ------------------------------------------- | ---------------------------------------------------- |
- * | understaffing (target: queues, `a,b`)       | label `queue` is one of them                         |
+ * | understaffing (target: queues, `a,b`)       | label `queue` is one of them, or (no `queue` label) label `team` is a team serving one of them |
  * | touchpoint-outage, latency-degradation      | label `touchpoint` is the touchpoint                 |
- * | social-surge (target: topic)                | pipeline `voice-of-customer`, `touchpoint` or `topic` is the topic |
+ * | social-surge (target: topic)                | pipeline `voice-of-customer` or `public-opinion`, `touchpoint` or `topic` is the topic |
  * | silent-feed (target: queue or event types)  | a silence rule: pipeline-wide, or its `queue` is the target |
  *
  * A firing that matches no incident within [start, end + grace] is a false alert, whatever caused it
  * (knock-on effects on other queues or touchpoints count too: nobody labelled them).
  */
 import type { AlertTransition } from '../src/alerts/alert.js';
+import { TEAMS } from '../src/sources/simulator/model.js';
 import type { IncidentLabel } from '../src/sources/simulator/scenario.js';
 
 /** How long after an incident's end an alert still counts as detecting it (the issue's 2 minutes). */
@@ -26,6 +27,12 @@ export const DEFAULT_GRACE_MS = 120_000;
 
 const DAY_MS = 86_400_000;
 const VOICE_OF_CUSTOMER = 'voice-of-customer';
+const PUBLIC_OPINION = 'public-opinion';
+
+/** The simulator's teams whose skills include one of the queues (understaffing sends their agents away). */
+function teamsServing(queues: readonly string[]): string[] {
+  return TEAMS.filter((t) => t.queues.some((q) => queues.includes(q))).map((t) => t.name);
+}
 
 /** The part of a firing transition the scoring needs. */
 export interface Firing {
@@ -85,14 +92,18 @@ export function firingsOf(transitions: readonly AlertTransition[]): Firing[] {
 export function matchesIncident(firing: Firing, incident: IncidentLabel): boolean {
   const labels = firing.labels;
   switch (incident.kind) {
-    case 'understaffing':
-      return labels.queue !== undefined && incident.target.split(',').includes(labels.queue);
+    case 'understaffing': {
+      const queues = incident.target.split(',');
+      if (labels.queue !== undefined) return queues.includes(labels.queue);
+      // An employee-experience alert names the team whose agents were sent away.
+      return labels.team !== undefined && teamsServing(queues).includes(labels.team);
+    }
     case 'touchpoint-outage':
     case 'latency-degradation':
       return labels.touchpoint === incident.target;
     case 'social-surge':
       return (
-        firing.pipeline === VOICE_OF_CUSTOMER &&
+        (firing.pipeline === VOICE_OF_CUSTOMER || firing.pipeline === PUBLIC_OPINION) &&
         (labels.touchpoint === incident.target || labels.topic === incident.target)
       );
     case 'silent-feed':

@@ -46,6 +46,10 @@ export const INDICATOR_IDS = [
   'funnel_passed',
   'funnel_lost',
   'experience_index',
+  'opinion_pressure',
+  'time_weighted_occupancy',
+  'after_contact_work_seconds',
+  'overload_streak_share',
 ] as const;
 export type IndicatorId = (typeof INDICATOR_IDS)[number];
 

@@ -6,6 +6,7 @@ import type { IndicatorDefinition, IndicatorId, TargetDirection } from '../confi
 import { CxPulseError } from '../errors/codes.js';
 import type { IndicatorAccumulator } from './accumulator.js';
 import { abandonmentRate } from './abandonment-rate.js';
+import { afterContactWorkSeconds } from './after-contact-work-seconds.js';
 import { agentsAvailable } from './agents-available.js';
 import { ahtSeconds } from './aht-seconds.js';
 import { asaSeconds } from './asa-seconds.js';
@@ -24,10 +25,13 @@ import { negativeFeedbackShare } from './negative-feedback-share.js';
 import { nps } from './nps.js';
 import { occupancy } from './occupancy.js';
 import { oldestWaitSeconds } from './oldest-wait-seconds.js';
+import { opinionPressure } from './opinion-pressure.js';
+import { overloadStreakShare } from './overload-streak-share.js';
 import { polarization } from './polarization.js';
 import { repeatContactRate } from './repeat-contact-rate.js';
 import { sentiment } from './sentiment.js';
 import { serviceLevel } from './service-level.js';
+import { timeWeightedOccupancy } from './time-weighted-occupancy.js';
 import { touchpointFailureRate } from './touchpoint-failure-rate.js';
 import { touchpointLatencyMs } from './touchpoint-latency-ms.js';
 import { transferRate } from './transfer-rate.js';
@@ -54,7 +58,7 @@ export interface IndicatorMetadata {
   description: string;
   factory: IndicatorFactory;
   /** Needs an enrichment tracker to run before the windows. */
-  enrichment?: 'repeat-contact-tracker' | 'journey-tracker';
+  enrichment?: 'repeat-contact-tracker' | 'journey-tracker' | 'agent-state-tracker';
 }
 
 const HIGHER: TargetDirection = 'higher-is-better';
@@ -268,6 +272,45 @@ export const INDICATORS: Readonly<Record<IndicatorId, IndicatorMetadata>> = {
     range: [0, 100],
     description: 'Weighted 0–100 composite of service level, abandonment, csat, nps and touchpoint success.',
     factory: experienceIndex,
+  },
+  opinion_pressure: {
+    id: 'opinion_pressure',
+    unit: 'score',
+    kind: 'windowed',
+    direction: LOWER,
+    description:
+      'Σ over negative social posts of |sentiment| × (1 + log10(1 + reach)): rate × negativity × reach.',
+    factory: opinionPressure,
+  },
+  time_weighted_occupancy: {
+    id: 'time_weighted_occupancy',
+    unit: 'ratio',
+    kind: 'windowed',
+    // Employee experience: past a point, more occupancy is burnout, not efficiency.
+    direction: LOWER,
+    range: RATIO,
+    description: 'Busy + wrap time ÷ logged-in time of agents, from agent state spans.',
+    factory: timeWeightedOccupancy,
+    enrichment: 'agent-state-tracker',
+  },
+  after_contact_work_seconds: {
+    id: 'after_contact_work_seconds',
+    unit: 'seconds',
+    kind: 'windowed',
+    direction: LOWER,
+    description: 'Mean length of wrap-ups (after-contact work), from agent state spans.',
+    factory: afterContactWorkSeconds,
+    enrichment: 'agent-state-tracker',
+  },
+  overload_streak_share: {
+    id: 'overload_streak_share',
+    unit: 'ratio',
+    kind: 'windowed',
+    direction: LOWER,
+    range: RATIO,
+    description: 'Share of logged-in agent time spent past streakMs of unbroken work (no free moment).',
+    factory: overloadStreakShare,
+    enrichment: 'agent-state-tracker',
   },
   funnel_reached: {
     id: 'funnel_reached',

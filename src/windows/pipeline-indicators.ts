@@ -1,8 +1,8 @@
 /**
  * One pipeline definition, end to end in the middle stage: event-type selection → enrichment trackers
- * (repeat contacts, journey durations; event-time state that spans windows) → the window engine, plus
- * the live gauges (contacts in queue, oldest wait, agents available, occupancy) that are state of the
- * contact lifecycle rather than windowed sums.
+ * (repeat contacts, journey durations, agent state spans; event-time state that spans windows) → the
+ * window engine, plus the live gauges (contacts in queue, oldest wait, agents available, occupancy)
+ * that are state of the contact lifecycle rather than windowed sums.
  *
  * No I/O and no wall clock: processing time comes from the scheduler, so it runs in virtual time.
  */
@@ -18,6 +18,7 @@ import {
 } from 'rxjs';
 import type { IndicatorId, PipelineDefinition } from '../config/pipeline-definition.js';
 import type { CxEvent } from '../events/types.js';
+import { AgentStateTracker } from '../indicators/agent-state-tracker.js';
 import { EnrichmentMarks } from '../indicators/enrichment-marks.js';
 import { JourneyTracker } from '../indicators/journey-tracker.js';
 import { LiveContactState } from '../indicators/live-contact-state.js';
@@ -54,6 +55,9 @@ export function pipelineIndicators(
   const gauges = pipeline.indicators.filter((d) => GAUGES.has(d.id));
   const sortedDims = [...pipeline.keyBy].sort();
   const repeatParams = pipeline.indicators.find((d) => d.id === 'repeat_contact_rate')?.params;
+  const agentSpansDef = pipeline.indicators.find(
+    (d) => indicatorMetadata(d.id).enrichment === 'agent-state-tracker',
+  );
 
   return (source) =>
     new Observable<IndicatorValue[]>((subscriber) => {
@@ -67,6 +71,9 @@ export function pipelineIndicators(
           })
         : null;
       const journeys = enrichments.has('journey-tracker') ? new JourneyTracker({ marks }) : null;
+      const agentSpans = agentSpansDef
+        ? new AgentStateTracker(AgentStateTracker.optionsFrom(agentSpansDef, marks))
+        : null;
       const live = gauges.length > 0 ? new LiveContactState() : null;
       const channelOfQueue = new Map<string, string>();
       let latestEventTs = -Infinity;
@@ -80,6 +87,7 @@ export function pipelineIndicators(
             if (events.length === 0) return;
             repeats?.markRepeats(events);
             journeys?.track(events);
+            agentSpans?.track(events);
             if (live) {
               live.applyAll(events);
               for (const e of events) {

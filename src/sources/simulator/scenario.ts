@@ -39,7 +39,14 @@ export type Incident = IncidentTimes &
     | { kind: 'understaffing'; queues: string[]; awayFraction: number }
     | { kind: 'touchpoint-outage'; touchpoint: string; failureProbability: number }
     | { kind: 'latency-degradation'; touchpoint: string; multiplier: number }
-    | { kind: 'social-surge'; topic: string; rateMultiplier: number; sentimentShift: number }
+    | {
+        kind: 'social-surge';
+        topic: string;
+        rateMultiplier: number;
+        sentimentShift: number;
+        /** Multiplies the reach of the surge's posts (well-followed accounts joining in); default 1. */
+        reachMultiplier: number;
+      }
     | { kind: 'silent-feed'; eventTypes: EventType[]; queue?: string }
     | Omit<CustomerContactsIncident, 'fromMs' | 'toMs'>
     | Omit<TagStormIncident, 'fromMs' | 'toMs'>
@@ -110,6 +117,7 @@ const incidentSchemas: Record<IncidentKind, object> = {
       topic: { type: 'string', enum: SOCIAL_TOPICS.map((t) => t.topic) },
       rateMultiplier: { type: 'number', minimum: 1, maximum: 1000 },
       sentimentShift: { type: 'number', minimum: -2, maximum: 2 },
+      reachMultiplier: { type: 'number', minimum: 1, maximum: 10000 },
     },
     required: ['kind', 'from', 'topic', 'rateMultiplier'],
   },
@@ -210,7 +218,10 @@ export function parseScenario(doc: unknown, file: string): Scenario {
     const toMs = to === undefined ? undefined : parseDurationMs(to);
     if (toMs !== undefined && toMs <= fromMs) throw invalid(file, `incidents[${i}].to`, 'must be after from');
     const incident = { ...rest, fromMs, toMs } as Incident;
-    if (incident.kind === 'social-surge') incident.sentimentShift ??= 0;
+    if (incident.kind === 'social-surge') {
+      incident.sentimentShift ??= 0;
+      incident.reachMultiplier ??= 1;
+    }
     if (incident.kind === 'silent-feed') incident.eventTypes ??= [];
     if (incident.kind === 'journey-handoff') {
       const problem = checkJourneyHandoff(incident as JourneyHandoffIncident);

@@ -269,7 +269,7 @@ class SimulatorImpl implements Simulator {
   private readonly failureOverride = new Map<string, number>();
   private readonly latencyMultiplier = new Map<string, number>();
   private readonly awayFraction = new Map<TeamRt, number>();
-  private surge: { topic: string; multiplier: number; shift: number } | undefined;
+  private surge: { topic: string; multiplier: number; shift: number; reach: number } | undefined;
   private silencedTypes = new Set<EventType>();
   private silencedQueues = new Set<string>();
   private silenced = false;
@@ -836,7 +836,12 @@ class SimulatorImpl implements Simulator {
           break;
         case 'social-surge':
           if (this.surge === undefined || inc.rateMultiplier > this.surge.multiplier) {
-            this.surge = { topic: inc.topic, multiplier: inc.rateMultiplier, shift: inc.sentimentShift };
+            this.surge = {
+              topic: inc.topic,
+              multiplier: inc.rateMultiplier,
+              shift: inc.sentimentShift,
+              reach: inc.reachMultiplier,
+            };
           }
           break;
         case 'silent-feed':
@@ -1059,10 +1064,12 @@ class SimulatorImpl implements Simulator {
     const surge = this.surge;
     let topic = rng.pick(SOCIAL_TOPICS);
     let shift = 0;
+    let reachMultiplier = 1;
     // During a surge the extra posts (multiplier − 1 of every multiplier) are about the surge topic.
     if (surge !== undefined && rng.chance((surge.multiplier - 1) / surge.multiplier)) {
       topic = SOCIAL_TOPICS.find((s) => s.topic === surge.topic) ?? topic;
       shift = surge.shift;
+      reachMultiplier = surge.reach;
     }
     const sentiment = Math.max(-1, Math.min(1, rng.normal(topic.sentiment + 0.05, 0.45) + shift));
     const rounded = Math.round(sentiment * 100) / 100;
@@ -1079,7 +1086,7 @@ class SimulatorImpl implements Simulator {
       sentiment: rounded,
       text: rng.pick(SOCIAL_TEXT[mood]),
       tags,
-      reach: Math.min(5_000_000, Math.floor(rng.pareto(30, 1.1))),
+      reach: Math.min(5_000_000, Math.floor(rng.pareto(30, 1.1) * reachMultiplier)),
       touchpoint: topic.topic,
     };
     this.emit(e);

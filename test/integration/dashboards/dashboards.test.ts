@@ -162,6 +162,29 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
       'id',
     ],
   },
+  'cxpulse-people-opinion/Opinion pressure by topic': { columns: ['time', 'topic', 'opinion_pressure'] },
+  'cxpulse-people-opinion/Negative posts by topic': { columns: ['time', 'topic', 'negative_posts'] },
+  'cxpulse-people-opinion/Occupancy by team': {
+    columns: ['time', 'team', 'occupancy'],
+    target: ['employee-experience', 'time_weighted_occupancy'],
+  },
+  'cxpulse-people-opinion/Overload streaks by team': {
+    columns: ['time', 'team', 'past_streak_share'],
+    target: ['employee-experience', 'overload_streak_share'],
+  },
+  'cxpulse-people-opinion/After-contact work by team': {
+    columns: ['time', 'team', 'wrap_up_seconds'],
+    target: ['employee-experience', 'after_contact_work_seconds'],
+  },
+  'cxpulse-people-opinion/Teams over the range': {
+    columns: ['team', 'occupancy', 'past_streak_share', 'wrap_up_seconds'],
+  },
+  'cxpulse-tag-rankings/Tag share over time': { columns: ['time', 'series', 'share'] },
+  'cxpulse-tag-rankings/Latest ranking': {
+    columns: ['polarity', 'rank', 'tag', 'tagged_answers', 'error', 'share', 'of_answers', 'window_end'],
+  },
+  'cxpulse-tag-rankings/Top negative tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
+  'cxpulse-tag-rankings/Top positive tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
@@ -254,12 +277,13 @@ describe('the macro expansion follows the plugin', () => {
 });
 
 describe('dashboards', () => {
-  it('are the six expected, every panel declared here and every declaration used', () => {
+  it('are the seven expected, every panel declared here and every declaration used', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual([
       'cxpulse-alerts',
       'cxpulse-contact-center',
       'cxpulse-digital-journeys',
       'cxpulse-experience-analytics',
+      'cxpulse-people-opinion',
       'cxpulse-pipeline-health',
       'cxpulse-voice-of-customer',
     ]);

@@ -111,11 +111,22 @@ describe('matchesIncident', () => {
     expect(matchesIncident(firing(0, 'digital-journeys', { touchpoint: 'id-check' }), slow)).toBe(false);
   });
 
-  it('matches a social surge only from voice-of-customer', () => {
+  it('matches understaffing on the team serving its queues when the alert names a team, not a queue', () => {
+    const short = incident('understaffing', 'tech-support/voice', 0, 1);
+    expect(matchesIncident(firing(0, 'employee-experience', { team: 'tech-voice' }), short)).toBe(true);
+    expect(matchesIncident(firing(0, 'employee-experience', { team: 'tech-chat' }), short)).toBe(false);
+    // Team sales serves sales/voice and sales/chat: either queue's understaffing is its overload.
+    const sales = incident('understaffing', 'sales/chat', 0, 1);
+    expect(matchesIncident(firing(0, 'employee-experience', { team: 'sales' }), sales)).toBe(true);
+  });
+
+  it('matches a social surge only from voice-of-customer and public-opinion', () => {
     const surge = incident('social-surge', 'payment-gateway', 0, 1);
     expect(matchesIncident(firing(0, 'voice-of-customer', { touchpoint: 'payment-gateway' }), surge)).toBe(
       true,
     );
+    expect(matchesIncident(firing(0, 'public-opinion', { touchpoint: 'payment-gateway' }), surge)).toBe(true);
+    expect(matchesIncident(firing(0, 'public-opinion', { touchpoint: 'login' }), surge)).toBe(false);
     expect(matchesIncident(firing(0, 'digital-journeys', { touchpoint: 'payment-gateway' }), surge)).toBe(
       false,
     );

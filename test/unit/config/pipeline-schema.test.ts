@@ -8,8 +8,10 @@ import { PIPELINE_SCHEMA, pipelineSchemaJson } from '../../../src/config/pipelin
 const SHIPPED = [
   'contact-center',
   'digital-journeys',
+  'employee-experience',
   'journey-funnels',
   'journey-outcomes',
+  'public-opinion',
   'tag-rankings',
   'voice-of-customer',
 ];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INDICATOR_IDS, type IndicatorId } from '../../../src/config/pipeline-definition.js';
 import type { CxEvent } from '../../../src/events/types.js';
 import type { IndicatorAccumulator, NumericForm, NumericSlots } from '../../../src/indicators/accumulator.js';
+import { AgentStateTracker } from '../../../src/indicators/agent-state-tracker.js';
 import { EnrichmentMarks } from '../../../src/indicators/enrichment-marks.js';
 import { createAccumulator } from '../../../src/indicators/registry.js';
 import { RepeatContactTracker } from '../../../src/indicators/repeat-contact-tracker.js';
@@ -29,18 +30,24 @@ const NUMERIC: readonly IndicatorId[] = [
   'polarization',
   'touchpoint_failure_rate',
   'journey_completion_rate',
+  'opinion_pressure',
+  'time_weighted_occupancy',
+  'after_contact_work_seconds',
+  'overload_streak_share',
 ];
 
 const CASES: { id: IndicatorId; params?: Record<string, unknown> }[] = [
   ...NUMERIC.map((id) => ({ id })),
   { id: 'polarization', params: { scale: 'nps' } },
   { id: 'service_level', params: { thresholdsByQueue: { sales: 10_000 } } },
+  { id: 'overload_streak_share', params: { streakMs: 500 } },
 ];
 
-/** The accumulator and events with repeat marks set, so repeat_contact_rate sees repeats. */
+/** The accumulator and events with repeat marks and agent spans set, so the indicators reading them see some. */
 function setup(id: IndicatorId, params: Record<string, unknown> | undefined, events: readonly CxEvent[]) {
   const marks = new EnrichmentMarks();
   new RepeatContactTracker({ marks }).markRepeats(events);
+  new AgentStateTracker({ marks }).track(events);
   return createAccumulator(def(id, params as never), { marks });
 }
 

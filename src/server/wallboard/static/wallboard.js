@@ -44,6 +44,36 @@ const BOARDS = {
       { indicator: 'touchpoint_failure_rate_app', window: WINDOW, label: 'App fail' },
     ],
   },
+  // Its own windows: social posts are sparse, and the surge rule judges the 2-minute pressure.
+  'public-opinion': {
+    title: 'Public opinion',
+    pipeline: 'public-opinion',
+    dims: ['touchpoint'],
+    name: (key) => key.touchpoint ?? '?',
+    badge: () => 'social',
+    // Pressure has no fixed target (the surge rule compares each topic with its own past): the
+    // sparkline shows its shape, the tile's colour comes from the negative share.
+    headline: { indicator: 'opinion_pressure', window: '2m/15s', label: 'Opinion pressure (2 min)' },
+    metrics: [
+      { tile: true, indicator: 'negative_feedback_share', window: '15m/1m', label: 'Negative' },
+      { indicator: 'sentiment', window: '15m/1m', label: 'Sentiment' },
+      { indicator: 'opinion_pressure', window: '15m/1m', label: 'Pressure 15 min' },
+    ],
+  },
+  // Per team, never per agent: the pipeline has no agent dimension.
+  'employee-experience': {
+    title: 'Employee experience',
+    pipeline: 'employee-experience',
+    dims: ['team'],
+    name: (key) => key.team ?? '?',
+    badge: () => 'team',
+    headline: { indicator: 'time_weighted_occupancy', window: '15m/1m', label: 'Occupancy' },
+    metrics: [
+      { tile: true, indicator: 'overload_streak_share', window: '15m/1m', label: 'Past 30 min' },
+      { tile: true, indicator: 'after_contact_work_seconds', window: '15m/1m', label: 'Wrap-up' },
+      { indicator: 'time_weighted_occupancy', window: '1h/5m', label: 'Occupancy 1 h' },
+    ],
+  },
 };
 
 const board = BOARDS[params.get('board') || 'contact-center'] ?? BOARDS['contact-center'];
@@ -64,7 +94,7 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 $('board-title').textContent = board.title;
-$('window-label').textContent = `window ${WINDOW}`;
+$('window-label').textContent = `window ${board.headline.window}`;
 document.title = `CX Pulse — ${board.title}`;
 
 function subscription() {
