@@ -179,12 +179,6 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
   'cxpulse-people-opinion/Teams over the range': {
     columns: ['team', 'occupancy', 'past_streak_share', 'wrap_up_seconds'],
   },
-  'cxpulse-tag-rankings/Tag share over time': { columns: ['time', 'series', 'share'] },
-  'cxpulse-tag-rankings/Latest ranking': {
-    columns: ['polarity', 'rank', 'tag', 'tagged_answers', 'error', 'share', 'of_answers', 'window_end'],
-  },
-  'cxpulse-tag-rankings/Top negative tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
-  'cxpulse-tag-rankings/Top positive tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
