@@ -179,6 +179,27 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
   'cxpulse-people-opinion/Teams over the range': {
     columns: ['team', 'occupancy', 'past_streak_share', 'wrap_up_seconds'],
   },
+  'cxpulse-journey-funnels/Funnel by stage': {
+    columns: [
+      'journey',
+      'step',
+      'stage',
+      'touchpoint',
+      'reached',
+      'passed',
+      'conversion',
+      'drop_off',
+      'lost',
+    ],
+  },
+  'cxpulse-journey-funnels/Worst touchpoints by effect on the journey': {
+    columns: ['touchpoint', 'journey', 'stage', 'lost', 'starts', 'effect'],
+  },
+  'cxpulse-journey-funnels/Stage conversion': { columns: ['time', 'journey_stage', 'conversion'] },
+  'cxpulse-journey-funnels/Journey satisfaction': {
+    columns: ['time', 'journey', 'csat'],
+    target: ['journey-outcomes', 'journey_csat'],
+  },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
@@ -277,6 +298,7 @@ describe('dashboards', () => {
       'cxpulse-contact-center',
       'cxpulse-digital-journeys',
       'cxpulse-experience-analytics',
+      'cxpulse-journey-funnels',
       'cxpulse-people-opinion',
       'cxpulse-pipeline-health',
       'cxpulse-voice-of-customer',
@@ -400,6 +422,53 @@ describe('dashboards', () => {
     expect(onlyVip.length).toBeGreaterThan(0);
     expect(onlyVip.every((r) => r.segment === 'vip')).toBe(true);
     expect(onlyVip.length).toBeLessThan(all.length);
+  });
+
+  it('show each journey funnel as the stored events count it, with conversions and effects from those counts', async () => {
+    const dashboard = dashboards.find((d) => d.uid === 'cxpulse-journey-funnels')!;
+    const rowsOf = async (title: string) =>
+      (
+        await run(
+          expandGrafanaSql(dashboard.panels.find((p) => p.title === title)!.targets[0]!.rawSql!, {
+            ...range,
+            intervalMs: minute,
+            variables: [{ name: 'journey', selected: ['$__all'], options: ['payment', 'sign-up'] }],
+          }),
+        )
+      ).rows;
+    const funnel = await rowsOf('Funnel by stage');
+    // Journeys that reached a stage, straight from the stored raw events: each journey once.
+    const { rows: raw } = await run(
+      `SELECT journey, stage_index + 1 AS step, uniqExact(journey_id) AS journeys FROM interactions
+       WHERE type = 'touchpoint.event' AND stage_index IS NOT NULL GROUP BY journey, step`,
+    );
+    const reachedByStep = new Map(
+      raw.map((r) => [`${String(r.journey)}/${Number(r.step)}`, Number(r.journeys)]),
+    );
+    expect(new Set(funnel.map((r) => r.journey))).toEqual(
+      new Set(['fault-repair', 'move-house', 'payment', 'sign-up']),
+    );
+    for (const journey of new Set(funnel.map((r) => String(r.journey)))) {
+      const stages = funnel.filter((r) => r.journey === journey);
+      expect(stages.map((r) => Number(r.step))).toEqual(stages.map((_, i) => i + 1));
+      stages.forEach((r, i) => {
+        expect(Number(r.reached), `${journey} step ${i + 1}`).toBe(reachedByStep.get(`${journey}/${i + 1}`));
+        const into = i + 1 < stages.length ? Number(stages[i + 1]!.reached) : Number(r.passed);
+        expect(Number(r.conversion)).toBeCloseTo(into / Number(r.reached), 9);
+        expect(Number(r.drop_off)).toBeCloseTo(1 - into / Number(r.reached), 9);
+      });
+    }
+    const worst = await rowsOf('Worst touchpoints by effect on the journey');
+    expect(worst.length).toBeGreaterThan(0);
+    for (const w of worst) {
+      const stage = funnel.find((r) => r.journey === w.journey && r.touchpoint === w.touchpoint)!;
+      const starts = Number(funnel.find((r) => r.journey === w.journey && Number(r.step) === 1)!.reached);
+      expect(Number(w.lost)).toBe(Number(stage.lost));
+      expect(Number(w.starts)).toBe(starts);
+      expect(Number(w.effect)).toBeCloseTo(Number(w.lost) / starts, 9);
+    }
+    const effects = worst.map((w) => Number(w.effect));
+    expect(effects).toEqual([...effects].sort((a, b) => b - a));
   });
 
   it('compute the alert figures from the stored alert changes', async () => {

@@ -2,6 +2,7 @@
 // (docs/websocket.md). Plain JS, no build step. Everything shown is state kept here from the
 // snapshot and the updates; a reconnect brings a fresh snapshot.
 import { formatAge, formatValue, worst } from './format.js';
+import { FUNNEL_INDICATORS, applyFunnelValue, renderFunnel, resetFunnel } from './funnel.js';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token');
@@ -29,6 +30,22 @@ const BOARDS = {
       { indicator: 'experience_index', window: WINDOW, label: 'Experience' },
       { indicator: 'agents_available', window: 'live', label: 'Agents' },
     ],
+  },
+  // Per journey: completion, duration and satisfaction; under the tiles the funnel of each journey
+  // (journey-funnels pipeline) and the touchpoints that lose the most journeys (funnel.js).
+  journeys: {
+    title: 'Journeys',
+    pipeline: 'journey-outcomes',
+    dims: ['journey'],
+    name: (key) => key.journey ?? '?',
+    badge: () => 'journey',
+    headline: { indicator: 'journey_completion_rate', window: '15m/1m', label: 'Completion (15 min)' },
+    metrics: [
+      { tile: true, indicator: 'journey_duration_seconds', window: '15m/1m', label: 'Duration p50' },
+      { tile: true, indicator: 'journey_csat', window: '15m/1m', label: 'CSAT' },
+      { indicator: 'journey_completion_rate', window: '1h/5m', label: 'Completion 1 h' },
+    ],
+    funnel: { pipeline: 'journey-funnels', window: '15m/1m' },
   },
   digital: {
     title: 'Digital touchpoints',
@@ -94,12 +111,17 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 $('board-title').textContent = board.title;
+$('funnel').hidden = !board.funnel;
 $('window-label').textContent = `window ${board.headline.window}`;
 document.title = `CX Pulse — ${board.title}`;
 
 function subscription() {
   const indicators = [board.headline, ...board.metrics].map((m) => m.indicator);
   const windows = [board.headline, ...board.metrics].map((m) => m.window);
+  if (board.funnel) {
+    indicators.push(...FUNNEL_INDICATORS);
+    windows.push(board.funnel.window);
+  }
   const dims = {};
   for (const dim of board.dims) {
     const wanted = params
@@ -109,7 +131,7 @@ function subscription() {
     if (wanted.length > 0) dims[dim] = wanted;
   }
   return {
-    pipelines: [board.pipeline],
+    pipelines: board.funnel ? [board.pipeline, board.funnel.pipeline] : [board.pipeline],
     indicators: [...new Set(indicators)],
     windows: [...new Set(windows)],
     dims,
@@ -142,6 +164,10 @@ function supersedes(v, current) {
 }
 
 function applyValue(v, receivedAt) {
+  if (board.funnel && v.pipeline === board.funnel.pipeline) {
+    applyFunnelValue(v, board.funnel.window, supersedes);
+    return;
+  }
   if (v.pipeline !== board.pipeline) return;
   const name = v.key[board.dims[0]];
   if (name === undefined || name === '-') return;
@@ -333,6 +359,7 @@ function scheduleRender() {
       if (tile) renderTile(tile);
     }
     state.dirty.clear();
+    if (board.funnel) renderFunnel($('funnel-journeys'), $('funnel-worst'), $('no-funnel'));
   };
   requestAnimationFrame(run);
   setTimeout(run, 250);
@@ -510,6 +537,7 @@ function onMessage(message) {
       }
       // A snapshot (first connect, reconnect) replaces every value; sparklines keep their history.
       state.values.clear();
+      resetFunnel();
       for (const v of message.values) applyValue(v, now);
       state.alerts.clear();
       for (const a of message.alerts) state.alerts.set(a.id, a);
