@@ -13,6 +13,7 @@ const ASSETS: Record<string, string> = {
   'wallboard.css': 'text/css; charset=utf-8',
   'wallboard.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
+  'tag-rankings.js': 'text/javascript; charset=utf-8',
   'funnel.js': 'text/javascript; charset=utf-8',
   'funnel.css': 'text/css; charset=utf-8',
 };

@@ -200,6 +200,12 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
     columns: ['time', 'journey', 'csat'],
     target: ['journey-outcomes', 'journey_csat'],
   },
+  'cxpulse-tag-rankings/Tag share over time': { columns: ['time', 'series', 'share'] },
+  'cxpulse-tag-rankings/Latest ranking': {
+    columns: ['polarity', 'rank', 'tag', 'tagged_answers', 'error', 'share', 'of_answers', 'window_end'],
+  },
+  'cxpulse-tag-rankings/Top negative tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
+  'cxpulse-tag-rankings/Top positive tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
@@ -292,7 +298,7 @@ describe('the macro expansion follows the plugin', () => {
 });
 
 describe('dashboards', () => {
-  it('are the seven expected, every panel declared here and every declaration used', () => {
+  it('are the expected dashboards, every panel declared here and every declaration used', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual([
       'cxpulse-alerts',
       'cxpulse-contact-center',
@@ -301,6 +307,7 @@ describe('dashboards', () => {
       'cxpulse-journey-funnels',
       'cxpulse-people-opinion',
       'cxpulse-pipeline-health',
+      'cxpulse-tag-rankings',
       'cxpulse-voice-of-customer',
     ]);
     const panelKeys = dashboards.flatMap((d) => d.panels.map((p) => `${d.uid}/${p.title}`));
@@ -469,6 +476,31 @@ describe('dashboards', () => {
     }
     const effects = worst.map((w) => Number(w.effect));
     expect(effects).toEqual([...effects].sort((a, b) => b - a));
+  });
+
+  it('show the newest final tag ranking as written, and shares of the stored answers', async () => {
+    const dashboard = dashboards.find((d) => d.uid === 'cxpulse-tag-rankings')!;
+    const sqlOf = (title: string, polarity: string) =>
+      expandGrafanaSql(dashboard.panels.find((p) => p.title === title)!.targets[0]!.rawSql!, {
+        ...range,
+        intervalMs: minute,
+        variables: [{ name: 'polarity', selected: [polarity], options: ['negative', 'positive'] }],
+      });
+    const finals = seeded.tagRankings.filter((r) => r.kind === 'final' && r.window === '15m/1m');
+    const newest = Math.max(...finals.map((r) => r.windowStart));
+    const expected = finals.find((r) => r.windowStart === newest && r.polarity === 'negative')!;
+    const latest = (await run(sqlOf('Latest ranking', 'negative'))).rows;
+    expect(
+      latest.map((r) => [r.rank, r.tag, Number(r.tagged_answers), Number(r.error), Number(r.of_answers)]),
+    ).toEqual(expected.entries.map((e) => [e.rank, e.tag, e.count, e.error, expected.answers]));
+    const top = (await run(sqlOf('Top negative tags', 'negative'))).rows;
+    expect(top.length).toBeGreaterThan(2);
+    for (const row of top) {
+      expect(Number(row.share)).toBeGreaterThan(0);
+      expect(Number(row.share)).toBeLessThanOrEqual(1);
+    }
+    const answers = top.map((r) => Number(r.tagged_answers));
+    expect(answers).toEqual([...answers].sort((a, b) => b - a));
   });
 
   it('compute the alert figures from the stored alert changes', async () => {

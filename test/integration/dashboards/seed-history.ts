@@ -18,6 +18,8 @@ import { parseScenario } from '../../../src/sources/simulator/scenario.js';
 import { createScenarioSimulator } from '../../../src/sources/simulator/scripted-simulator.js';
 import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../src/windows/pipeline-indicators.js';
+import type { TagRanking } from '../../../src/analytics/tags/tag-ranking.js';
+import { tagRankings } from '../../../src/analytics/tags/tag-rankings-operator.js';
 
 export interface SeedOptions {
   url: string;
@@ -34,6 +36,7 @@ export interface SeedResult {
   alerts: number;
   deadLetters: number;
   workOrders: WorkOrder[];
+  tagRankings: TagRanking[];
 }
 
 /** The sink's pseudonymisation secret here, so work orders join with the stored interactions. */
@@ -94,6 +97,21 @@ export async function runPipelines(events: readonly CxEvent[]): Promise<Indicato
   events$.complete();
   await done;
   return values;
+}
+
+/** Every `tagRankings:` section in `pipelines/` over the events, in virtual time: finals only. */
+export function rankTags(events: readonly CxEvent[]): TagRanking[] {
+  const events$ = new Subject<CxEvent[]>();
+  const out: TagRanking[] = [];
+  for (const p of loadPipelines('pipelines')) {
+    if (!p.tagRankings) continue;
+    events$
+      .pipe(tagRankings({ pipeline: p, scheduler: new VirtualTimeScheduler() }))
+      .subscribe((batch) => out.push(...batch.filter((r) => r.kind === 'final')));
+  }
+  for (let i = 0; i < events.length; i += 500) events$.next(events.slice(i, i + 500));
+  events$.complete();
+  return out;
 }
 
 /** Every `atRisk:` section in `pipelines/` over the events, as buildApp runs them. */
@@ -187,6 +205,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
   }).nextBatch(startTs + durationMs);
   const values = await runPipelines(events);
   const workOrders = raiseWorkOrders(events);
+  const rankings = rankTags(events);
   const alerts = sampleAlerts(startTs);
   const broken = decodeBatch(
     [
@@ -216,6 +235,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
       sink.writeAlerts(alerts),
       sink.writeDeadLetters(broken),
       sink.writeWorkOrders(workOrders),
+      sink.writeTagRankings(rankings),
     ]);
   } finally {
     await sink.close();
@@ -226,5 +246,6 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
     alerts: alerts.length,
     deadLetters: broken.length,
     workOrders,
+    tagRankings: rankings,
   };
 }

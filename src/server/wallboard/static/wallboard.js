@@ -2,6 +2,7 @@
 // (docs/websocket.md). Plain JS, no build step. Everything shown is state kept here from the
 // snapshot and the updates; a reconnect brings a fresh snapshot.
 import { formatAge, formatValue, worst } from './format.js';
+import { applyTagRankings, renderTagRankings } from './tag-rankings.js';
 import { FUNNEL_INDICATORS, applyFunnelValue, renderFunnel, resetFunnel } from './funnel.js';
 
 const params = new URLSearchParams(location.search);
@@ -545,6 +546,8 @@ function onMessage(message) {
       state.workOrders.clear();
       for (const o of message.workOrders ?? []) applyWorkOrder(o);
       renderWorkOrders();
+      applyTagRankings(message.tagRankings, true);
+      renderTagRankings();
       for (const tile of state.tiles.values()) state.dirty.add(tile.keyId);
       setConnection('live', 'live');
       scheduleRender();
@@ -564,6 +567,10 @@ function onMessage(message) {
       );
       applyWorkOrder(message.workOrder);
       renderWorkOrders();
+      break;
+    case 'tagRanking':
+      applyTagRankings(message.rankings);
+      renderTagRankings();
       break;
     case 'error':
       console.warn('wallboard: server error', message.code, message.message);
