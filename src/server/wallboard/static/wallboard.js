@@ -311,8 +311,10 @@ function renderSpark(root, tile) {
       points.map((p) => `${(((p.t - t0) / SPARK_SPAN_MS) * 200).toFixed(1)},${y(p.v)}`).join(' '),
     );
   }
-  // The pipeline-wide target; per-key overrides show in the value's status colour.
+  // The pipeline-wide target; per-key overrides show in the value's status colour. A headline
+  // without a target (opinion pressure: judged against its own past) draws no line at all.
   const target = meta?.target;
+  targetLine.style.display = target ? '' : 'none';
   if (target) {
     targetLine.setAttribute('y1', y(target.warn));
     targetLine.setAttribute('y2', y(target.warn));
