@@ -3,6 +3,7 @@
  * Durations in the YAML are strings like `20s`, `5m`, `1h`; here they are milliseconds.
  */
 import type { FilterPredicate } from './filter.js';
+import type { ProactiveCareDefinition } from './proactive-care-section.js';
 
 export const DIMENSIONS = [
   'queue',
@@ -46,6 +47,7 @@ export const INDICATOR_IDS = [
   'funnel_passed',
   'funnel_lost',
   'experience_index',
+  'usage_amount',
   'opinion_pressure',
   'time_weighted_occupancy',
   'after_contact_work_seconds',
@@ -110,6 +112,8 @@ export interface PipelineDefinition {
   alerts?: AlertRuleDefinition[];
   /** At-risk customers and their work orders (src/analytics/at-risk, docs/analytics.md); absent when none. */
   atRisk?: AtRiskDefinition;
+  /** Consumption forecasts and proactive notifications (src/analytics/proactive, docs/analytics.md); absent when none. */
+  proactiveCare?: ProactiveCareDefinition;
   /** Streaming top-k of tags per polarity (src/analytics/tags, docs/analytics.md); absent when none. */
   tagRankings?: TagRankingsDefinition;
 }

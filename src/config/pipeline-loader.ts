@@ -36,6 +36,7 @@ import {
   TAG_RANKINGS_DEFAULTS,
 } from './pipeline-schema.js';
 import { issuesFromAjv } from './schema-issues.js';
+import { proactiveCareIssues, toProactiveCare, type ProactiveCareYaml } from './proactive-care-section.js';
 
 /** The YAML shape after schema validation (durations still strings, defaults not yet applied). */
 interface PipelineYaml {
@@ -61,6 +62,7 @@ interface PipelineYaml {
   }>;
   alerts?: AlertRuleYaml[];
   atRisk?: AtRiskYaml;
+  proactiveCare?: ProactiveCareYaml;
   tagRankings?: TagRankingsYaml;
 }
 
@@ -382,6 +384,15 @@ function semanticIssues(data: unknown, located: LocatedYaml): ConfigIssue[] {
   });
   if (Array.isArray(data.alerts)) alertIssues(data.alerts, indicators, windowNames, keyBy, at);
   if (isRecord(data.atRisk)) atRiskIssues(data.atRisk, at);
+  if (isRecord(data.proactiveCare)) {
+    const types =
+      isRecord(data.source) && Array.isArray(data.source.eventTypes) ? data.source.eventTypes : undefined;
+    proactiveCareIssues(
+      data.proactiveCare,
+      types?.filter((t): t is string => typeof t === 'string'),
+      at,
+    );
+  }
   if (isRecord(data.tagRankings)) tagRankingsIssues(data.tagRankings, data, windowNames, at);
   return issues;
 }
@@ -651,6 +662,7 @@ function toDefinition(yaml: PipelineYaml, file: string): PipelineDefinition {
       ? { alerts: yaml.alerts.map((rule) => toAlertRule(rule, indicators)) }
       : {}),
     ...(yaml.atRisk !== undefined ? { atRisk: toAtRisk(yaml.atRisk) } : {}),
+    ...(yaml.proactiveCare !== undefined ? { proactiveCare: toProactiveCare(yaml.proactiveCare) } : {}),
     ...(yaml.tagRankings !== undefined ? { tagRankings: toTagRankings(yaml.tagRankings, windows) } : {}),
   };
 }

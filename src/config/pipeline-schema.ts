@@ -7,6 +7,7 @@
  */
 import { EVENT_TYPES } from '../events/types.js';
 import { DURATION_PATTERN } from './duration.js';
+import { PROACTIVE_CARE_SCHEMA } from './proactive-care-section.js';
 import { FILTER_SCHEMA } from './filter.js';
 import { DETECTOR_NAMES } from '../alerts/detectors/registry.js';
 import {
@@ -236,6 +237,7 @@ export const PIPELINE_SCHEMA = {
       items: { $ref: '#/definitions/alertRule' },
     },
     atRisk: { $ref: '#/definitions/atRisk' },
+    proactiveCare: PROACTIVE_CARE_SCHEMA,
     tagRankings: { $ref: '#/definitions/tagRankings' },
   },
   definitions: {

@@ -35,6 +35,7 @@ import { timeWeightedOccupancy } from './time-weighted-occupancy.js';
 import { touchpointFailureRate } from './touchpoint-failure-rate.js';
 import { touchpointLatencyMs } from './touchpoint-latency-ms.js';
 import { transferRate } from './transfer-rate.js';
+import { usageAmount } from './usage-amount.js';
 
 export type IndicatorUnit = 'ratio' | 'seconds' | 'count' | 'score' | 'ms';
 
@@ -272,6 +273,14 @@ export const INDICATORS: Readonly<Record<IndicatorId, IndicatorMetadata>> = {
     range: [0, 100],
     description: 'Weighted 0–100 composite of service level, abandonment, csat, nps and touchpoint success.',
     factory: experienceIndex,
+  },
+  usage_amount: {
+    id: 'usage_amount',
+    unit: 'count',
+    kind: 'windowed',
+    direction: LOWER,
+    description: 'Σ used of account.usage events in the window (filter by metric: units differ).',
+    factory: usageAmount,
   },
   opinion_pressure: {
     id: 'opinion_pressure',

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { CxPulseError } from '../../errors/codes.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { QUEUES, SOCIAL_TOPICS, TOUCHPOINTS } from './model.js';
+import { accountUsageSchema, type AccountUsageIncident } from './account-usage.js';
 import { customerContactsSchema, type CustomerContactsIncident } from './customer-contacts.js';
 import { tagStormSchema, type TagStormIncident } from './tag-storm.js';
 import { checkJourneyHandoff, journeyHandoffSchema, type JourneyHandoffIncident } from './journey-handoff.js';
@@ -24,6 +25,7 @@ export const INCIDENT_KINDS = [
   'customer-contacts',
   'tag-storm',
   'journey-handoff',
+  'account-usage',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -51,6 +53,7 @@ export type Incident = IncidentTimes &
     | Omit<CustomerContactsIncident, 'fromMs' | 'toMs'>
     | Omit<TagStormIncident, 'fromMs' | 'toMs'>
     | Omit<JourneyHandoffIncident, 'fromMs' | 'toMs'>
+    | Omit<AccountUsageIncident, 'fromMs' | 'toMs'>
   );
 
 export interface Scenario {
@@ -136,6 +139,8 @@ const incidentSchemas: Record<IncidentKind, object> = {
   // Scripted like customer-contacts: answers and posts about one topic saying one thing.
   'tag-storm': tagStormSchema({ type: 'string', enum: SOCIAL_TOPICS.map((t) => t.topic) }, times),
   'journey-handoff': journeyHandoffSchema(times),
+  // Scripted like customer-contacts: prepaid accounts reporting what they use of an allowance.
+  'account-usage': accountUsageSchema(times),
 };
 
 const scenarioSchema = {
@@ -266,6 +271,10 @@ export function incidentTarget(incident: Incident): string {
       return `${incident.topic}/${incident.tag}`;
     case 'journey-handoff':
       return `${incident.journey}/${incident.afterStage}`;
+    case 'account-usage':
+      return incident.accounts !== undefined && incident.accounts > 1
+        ? `${incident.account}-*`
+        : incident.account;
   }
 }
 

@@ -1,9 +1,11 @@
 /**
- * The simulator plus the scenario's scripted incidents (`customer-contacts`, `tag-storm`): the
- * simulator runs the scenario without them, and their events are merged into each batch by time.
+ * The simulator plus the scenario's scripted incidents (`customer-contacts`, `tag-storm`,
+ * `account-usage`): the simulator runs the scenario without them, and their events are merged into
+ * each batch by time.
  * Kept outside the simulator so that a script changes nothing else: no PRNG draw, no incident
  * boundary (which would re-plan staffing), no event id taken from the simulator's sequence.
  */
+import { accountUsageEvents, type AccountUsageIncident } from './account-usage.js';
 import { customerContactEvents, type CustomerContactsIncident } from './customer-contacts.js';
 import { tagStormEvents, type TagStormIncident } from './tag-storm.js';
 import { scenarioLabels, type Incident } from './scenario.js';
@@ -12,11 +14,15 @@ import type { CxEvent } from '../../events/types.js';
 
 function isScripted(
   incident: Incident,
-): incident is Incident & (CustomerContactsIncident | TagStormIncident) {
-  return incident.kind === 'customer-contacts' || incident.kind === 'tag-storm';
+): incident is Incident & (CustomerContactsIncident | TagStormIncident | AccountUsageIncident) {
+  return (
+    incident.kind === 'customer-contacts' ||
+    incident.kind === 'tag-storm' ||
+    incident.kind === 'account-usage'
+  );
 }
 
-/** createSimulator, with the scenario's scripted incidents (`customer-contacts`, `tag-storm`) played on top. */
+/** createSimulator, with the scenario's scripted incidents played on top. */
 export function createScenarioSimulator(options: SimulatorOptions = {}): Simulator {
   const scenario = options.scenario;
   const scripted = scenario?.incidents.filter(isScripted) ?? [];
@@ -31,7 +37,9 @@ export function createScenarioSimulator(options: SimulatorOptions = {}): Simulat
     .flatMap((incident, index) =>
       incident.kind === 'tag-storm'
         ? tagStormEvents(incident, base.startTs, idPrefix, index, base.seed)
-        : customerContactEvents(incident, base.startTs, idPrefix, index),
+        : incident.kind === 'account-usage'
+          ? accountUsageEvents(incident, base.startTs, idPrefix, index, base.seed)
+          : customerContactEvents(incident, base.startTs, idPrefix, index),
     )
     .sort((a, b) => a.ts - b.ts);
   let next = 0;

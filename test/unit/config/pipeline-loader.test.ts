@@ -38,6 +38,7 @@ describe('shipped pipelines', () => {
       'employee-experience',
       'journey-funnels',
       'journey-outcomes',
+      'proactive-care',
       'public-opinion',
       'tag-rankings',
       'voice-of-customer',

@@ -30,6 +30,7 @@ const NUMERIC: readonly IndicatorId[] = [
   'polarization',
   'touchpoint_failure_rate',
   'journey_completion_rate',
+  'usage_amount',
   'opinion_pressure',
   'time_weighted_occupancy',
   'after_contact_work_seconds',
