@@ -111,6 +111,10 @@ export function matchesIncident(firing: Firing, incident: IncidentLabel): boolea
       return (
         firing.ruleType === 'silence' && (labels.queue === undefined || labels.queue === incident.target)
       );
+    case 'overstaffing':
+    case 'survey-campaign':
+      // Spare agents and more survey answers hurt nobody: they set up insights, never an alert.
+      return false;
     case 'customer-contacts':
       // One customer's bad day raises a work order (src/analytics/at-risk), never an alert.
       return false;

@@ -38,6 +38,9 @@ import type { WindowEngine } from './windows/window-engine.js';
 import { CommitGate } from './sources/commit-gate.js';
 import { atRiskWorkOrders } from './analytics/at-risk/at-risk-work-orders.js';
 import type { WorkOrder, WorkOrderSink } from './analytics/at-risk/work-order.js';
+import type { Insight, InsightSink } from './analytics/insights/insight.js';
+import { pipelineInsights } from './analytics/insights/pipeline-insights.js';
+import { InsightFeed } from './server/insight-feed.js';
 import { createPseudonymiser, randomPseudonymSecret } from './sinks/clickhouse/pseudonymiser.js';
 import { tagRankings } from './analytics/tags/tag-rankings-operator.js';
 import type { TagRanking } from './analytics/tags/tag-ranking.js';
@@ -63,9 +66,11 @@ export interface AppOptions {
    * offsets committed, only once its raw events are stored; values and alerts are written as they come.
    */
   history?: Pick<ClickHouseSink, 'writeEvents' | 'writeValues' | 'writeAlerts'> &
-    Partial<Pick<ClickHouseSink, 'writeWorkOrders' | 'writeTagRankings'>>;
+    Partial<Pick<ClickHouseSink, 'writeWorkOrders' | 'writeInsights' | 'writeTagRankings'>>;
   /** Where the at-risk work orders of pipelines with an `atRisk:` section go besides the history (cx.workorders). */
   workOrderSinks?: WorkOrderSink[];
+  /** Where the insights of `channelDiversion:` and `driverAnalysis:` pipelines go besides the history (cx.insights). */
+  insightSinks?: InsightSink[];
 }
 
 export interface CxPulseApp {
@@ -78,6 +83,8 @@ export interface CxPulseApp {
   alertTransitions$: Observable<AlertTransition[]>;
   /** Every batch of work orders the `atRisk:` sections raise (docs/analytics.md). */
   workOrders$: Observable<WorkOrder[]>;
+  /** Every batch of insights: diversion suggestions, driver reports (docs/analytics.md). */
+  insights$: Observable<Insight[]>;
   /** Every batch of tag rankings (early and final) the `tagRankings:` sections emit (docs/analytics.md). */
   tagRankings$: Observable<TagRanking[]>;
   start(): Promise<void>;
@@ -132,6 +139,9 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     ),
   ).pipe(share());
   const workOrderSinks = options.workOrderSinks ?? [];
+  // Diversion suggestions (from the values, through the staffing rule) and driver reports (from the events).
+  const insights$ = pipelineInsights(pipelines, events$, values$).pipe(share());
+  const insightSinks = options.insightSinks ?? [];
   const tagRankings$ = merge(
     ...pipelines.flatMap((p) =>
       p.tagRankings
@@ -191,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
   };
   // The recent work orders the wallboard shows (`workOrder` messages, the snapshot, /api/work-orders).
   const recentWorkOrders = new WorkOrderFeed();
+  const recentInsights = new InsightFeed();
   // The current tag rankings the wallboard shows (`tagRanking` messages, the snapshot, /api/tag-rankings).
   const currentTagRankings = new TagRankingFeed();
   await registerLiveServer(server, {
@@ -200,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     values$,
     alerts,
     workOrders: recentWorkOrders,
+    insights: recentInsights,
     tagRankings: currentTagRankings,
   });
 
@@ -209,6 +221,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     values$,
     alertTransitions$,
     workOrders$,
+    insights$,
     tagRankings$,
     async start() {
       subscriptions = [
@@ -248,6 +261,27 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
             }
           },
           error: (error: unknown) => server.log.error({ err: error }, 'at-risk tracker failed'),
+        }),
+        insights$.subscribe({
+          next: (insights) => {
+            for (const i of insights) {
+              // A driver report comes every few minutes per score: not worth an info line each.
+              server.log[i.state === 'report' ? 'debug' : 'info'](
+                { insight: { id: i.id, kind: i.kind, key: i.key, state: i.state } },
+                i.summary,
+              );
+            }
+            recentInsights.add(insights);
+            history?.writeInsights?.(insights).catch(logWriteError('insights'));
+            for (const sink of insightSinks) {
+              sink
+                .publish(insights)
+                .catch((error: unknown) =>
+                  server.log.error({ err: error, sink: sink.name }, 'cannot publish insights'),
+                );
+            }
+          },
+          error: (error: unknown) => server.log.error({ err: error }, 'insights failed'),
         }),
         tagRankings$.subscribe({
           next: (rankings) => {
@@ -310,6 +344,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
       subscriptions = [];
       await alerting.close();
       await Promise.allSettled(workOrderSinks.map((sink) => sink.close()));
+      await Promise.allSettled(insightSinks.map((sink) => sink.close()));
       await deadLetters.close();
       await server.close();
     },

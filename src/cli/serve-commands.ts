@@ -32,6 +32,7 @@ import { createAlertmanagerNotifier } from '../sinks/alertmanager/alertmanager-n
 import { createWebhookNotifier } from '../sinks/webhook/webhook-notifier.js';
 import { createKafkaAlertPublisher } from '../sinks/kafka/alert-publisher.js';
 import { createKafkaWorkOrderPublisher } from '../sinks/kafka/work-order-publisher.js';
+import { createKafkaInsightPublisher } from '../sinks/kafka/insight-publisher.js';
 import type { MessagePublisher } from '../sinks/kafka/kafka-publisher.js';
 import { EXIT_OK, parseOptions, type CliIo, type Command } from './command.js';
 import { applyHeapGrowth } from '../runtime-tuning.js';
@@ -241,6 +242,7 @@ ${COMMON_HELP}
       ...(history ? { history } : {}),
       alertNotifiers: alertNotifiers(config, publisher),
       workOrderSinks: [createKafkaWorkOrderPublisher(publisher, { topic: config.kafka.topics.workOrders })],
+      insightSinks: [createKafkaInsightPublisher(publisher, { topic: config.kafka.topics.insights })],
       metrics,
       logger: loggerOptions(config),
     });

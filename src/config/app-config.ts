@@ -23,7 +23,7 @@ export interface AppConfig {
     brokers: string[];
     clientId: string;
     groupId: string;
-    topics: { events: string; deadLetter: string; alerts: string; workOrders: string };
+    topics: { events: string; deadLetter: string; alerts: string; workOrders: string; insights: string };
     /** Source back-pressure: fetching pauses while this many batches are unacknowledged downstream. */
     maxInFlightBatches: number;
   };
@@ -125,6 +125,7 @@ export const DEFAULT_CONFIG: AppConfig = {
       deadLetter: 'cx.deadletter',
       alerts: 'cx.alerts',
       workOrders: 'cx.workorders',
+      insights: 'cx.insights',
     },
     maxInFlightBatches: 4,
   },
@@ -229,7 +230,13 @@ export const APP_CONFIG_SCHEMA = section(
         clientId: nonEmpty,
         groupId: nonEmpty,
         topics: section(
-          { events: nonEmpty, deadLetter: nonEmpty, alerts: nonEmpty, workOrders: nonEmpty },
+          {
+            events: nonEmpty,
+            deadLetter: nonEmpty,
+            alerts: nonEmpty,
+            workOrders: nonEmpty,
+            insights: nonEmpty,
+          },
           'Topic names.',
         ),
         maxInFlightBatches: { type: 'integer', minimum: 1, maximum: 1000 },

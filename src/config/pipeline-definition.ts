@@ -3,6 +3,7 @@
  * Durations in the YAML are strings like `20s`, `5m`, `1h`; here they are milliseconds.
  */
 import type { FilterPredicate } from './filter.js';
+import type { ChannelDiversionDefinition, DriverAnalysisDefinition } from './insight-sections.js';
 import type { ProactiveCareDefinition } from './proactive-care-section.js';
 
 export const DIMENSIONS = [
@@ -112,6 +113,10 @@ export interface PipelineDefinition {
   alerts?: AlertRuleDefinition[];
   /** At-risk customers and their work orders (src/analytics/at-risk, docs/analytics.md); absent when none. */
   atRisk?: AtRiskDefinition;
+  /** Channel diversion suggestions (src/analytics/diversion, docs/analytics.md); absent when none. */
+  channelDiversion?: ChannelDiversionDefinition;
+  /** Driver analysis of survey scores (src/analytics/drivers, docs/analytics.md); absent when none. */
+  driverAnalysis?: DriverAnalysisDefinition;
   /** Consumption forecasts and proactive notifications (src/analytics/proactive, docs/analytics.md); absent when none. */
   proactiveCare?: ProactiveCareDefinition;
   /** Streaming top-k of tags per polarity (src/analytics/tags, docs/analytics.md); absent when none. */

@@ -35,6 +35,13 @@ import {
   PIPELINE_SCHEMA,
   TAG_RANKINGS_DEFAULTS,
 } from './pipeline-schema.js';
+import {
+  insightSectionIssues,
+  toChannelDiversion,
+  toDriverAnalysis,
+  type ChannelDiversionYaml,
+  type DriverAnalysisYaml,
+} from './insight-sections.js';
 import { issuesFromAjv } from './schema-issues.js';
 import { proactiveCareIssues, toProactiveCare, type ProactiveCareYaml } from './proactive-care-section.js';
 
@@ -62,6 +69,8 @@ interface PipelineYaml {
   }>;
   alerts?: AlertRuleYaml[];
   atRisk?: AtRiskYaml;
+  channelDiversion?: ChannelDiversionYaml;
+  driverAnalysis?: DriverAnalysisYaml;
   proactiveCare?: ProactiveCareYaml;
   tagRankings?: TagRankingsYaml;
 }
@@ -384,6 +393,32 @@ function semanticIssues(data: unknown, located: LocatedYaml): ConfigIssue[] {
   });
   if (Array.isArray(data.alerts)) alertIssues(data.alerts, indicators, windowNames, keyBy, at);
   if (isRecord(data.atRisk)) atRiskIssues(data.atRisk, at);
+  insightSectionIssues(
+    data,
+    {
+      windows: new Map(
+        [...windowNames].map(([name, i]) => {
+          const w = windows[i] as Record<string, unknown>;
+          const size = typeof w.size === 'string' ? parseDuration(w.size) : undefined;
+          const hop = typeof w.hop === 'string' ? parseDuration(w.hop) : size;
+          return [name, size !== undefined && hop !== undefined ? ([size, hop] as const) : undefined];
+        }),
+      ),
+      indicators: new Map(
+        indicators.flatMap((ind: unknown) =>
+          isRecord(ind) && typeof ind.id === 'string'
+            ? [[typeof ind.name === 'string' ? ind.name : ind.id, ind.id] as const]
+            : [],
+        ),
+      ),
+      keyBy,
+      eventTypes:
+        isRecord(data.source) && Array.isArray(data.source.eventTypes)
+          ? data.source.eventTypes.filter((t): t is string => typeof t === 'string')
+          : undefined,
+    },
+    at,
+  );
   if (isRecord(data.proactiveCare)) {
     const types =
       isRecord(data.source) && Array.isArray(data.source.eventTypes) ? data.source.eventTypes : undefined;
@@ -662,6 +697,12 @@ function toDefinition(yaml: PipelineYaml, file: string): PipelineDefinition {
       ? { alerts: yaml.alerts.map((rule) => toAlertRule(rule, indicators)) }
       : {}),
     ...(yaml.atRisk !== undefined ? { atRisk: toAtRisk(yaml.atRisk) } : {}),
+    ...(yaml.channelDiversion !== undefined
+      ? { channelDiversion: toChannelDiversion(yaml.channelDiversion) }
+      : {}),
+    ...(yaml.driverAnalysis !== undefined
+      ? { driverAnalysis: toDriverAnalysis(yaml.driverAnalysis, windows) }
+      : {}),
     ...(yaml.proactiveCare !== undefined ? { proactiveCare: toProactiveCare(yaml.proactiveCare) } : {}),
     ...(yaml.tagRankings !== undefined ? { tagRankings: toTagRankings(yaml.tagRankings, windows) } : {}),
   };

@@ -9,6 +9,7 @@ import { EVENT_TYPES } from '../events/types.js';
 import { DURATION_PATTERN } from './duration.js';
 import { PROACTIVE_CARE_SCHEMA } from './proactive-care-section.js';
 import { FILTER_SCHEMA } from './filter.js';
+import { CHANNEL_DIVERSION_SCHEMA, DRIVER_ANALYSIS_SCHEMA } from './insight-sections.js';
 import { DETECTOR_NAMES } from '../alerts/detectors/registry.js';
 import {
   ALERT_SEVERITIES,
@@ -237,6 +238,8 @@ export const PIPELINE_SCHEMA = {
       items: { $ref: '#/definitions/alertRule' },
     },
     atRisk: { $ref: '#/definitions/atRisk' },
+    channelDiversion: CHANNEL_DIVERSION_SCHEMA,
+    driverAnalysis: DRIVER_ANALYSIS_SCHEMA,
     proactiveCare: PROACTIVE_CARE_SCHEMA,
     tagRankings: { $ref: '#/definitions/tagRankings' },
   },

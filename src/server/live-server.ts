@@ -14,6 +14,8 @@ import { createAuthenticator } from './auth.js';
 import { catalogOf } from './indicator-view.js';
 import { TargetResolver } from './target-status.js';
 import { WorkOrderFeed } from './work-order-feed.js';
+import { InsightFeed } from './insight-feed.js';
+import { insightsApiPlugin } from './insights-api.js';
 import { TagRankingFeed } from './tag-ranking-feed.js';
 import { tagRankingApiPlugin } from './tag-ranking-api.js';
 import { WebSocketHub } from './ws/hub.js';
@@ -28,6 +30,8 @@ export interface LiveServerOptions {
   alerts: AlertStore;
   /** Recent at-risk work orders (the app adds them as they are raised); absent: an empty feed. */
   workOrders?: WorkOrderFeed;
+  /** Recent insights (the app adds them as they are raised); absent: an empty feed. */
+  insights?: InsightFeed;
   /** Current tag rankings (the app adds them as the pipelines emit them); absent: an empty feed. */
   tagRankings?: TagRankingFeed;
 }
@@ -45,6 +49,7 @@ export async function registerLiveServer(
   }
   const targets = new TargetResolver(options.pipelines);
   const workOrders = options.workOrders ?? new WorkOrderFeed();
+  const insights = options.insights ?? new InsightFeed();
   const tagRankings = options.tagRankings ?? new TagRankingFeed();
   const hub = new WebSocketHub({
     latest: options.latest,
@@ -54,6 +59,7 @@ export async function registerLiveServer(
     authenticator,
     workOrders,
     tagRankings,
+    insights,
     limits: config.websocket,
     log: server.log,
   });
@@ -65,6 +71,7 @@ export async function registerLiveServer(
     workOrders,
   });
   await server.register(tagRankingApiPlugin, { authenticator, rankings: tagRankings });
+  await server.register(insightsApiPlugin, { authenticator, insights });
   await server.register(websocketPlugin, { hub, values$: options.values$ });
   await server.register(wallboardPlugin);
   return hub;

@@ -299,7 +299,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
           agentsHigh: Math.max(1, Math.round(idle + busyAgentsHigh)),
         };
         const agents = Math.max(1, Math.round(idle + busyAgents));
-        out.push(predict(key, keyId, state, rate, predictedRate, agents, noise, aht));
+        out.push(predict(key, keyId, windowEnd, state, rate, predictedRate, agents, noise, aht));
       }
       return out;
     },
@@ -386,6 +386,7 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
   function predict(
     key: Readonly<Record<string, string>>,
     keyId: string,
+    windowEnd: number,
     state: KeyState,
     rate: number,
     predictedRate: number,
@@ -467,6 +468,18 @@ export function erlangCRule(pipeline: PipelineDefinition, rule: ErlangCAlertRule
         extra_agents: extra === undefined ? 'n/a' : String(extra),
         arrival_rate_per_minute: formatValue(predictedRate * 60),
         aht_seconds: formatValue(aht),
+      },
+      staffing: {
+        model: rule.model,
+        windowEnd,
+        arrivalRatePerSecond: predictedRate,
+        ahtSeconds: aht,
+        agents,
+        patienceSeconds: patienceS,
+        answerWithinSeconds: withinS,
+        shortAbandonSeconds: shortAbandonS,
+        target,
+        serviceLevel: predictedSl,
       },
     };
   }

@@ -24,6 +24,27 @@ export interface RuleVerdict {
   threshold?: number;
   /** At least `summary` and `description`; shown to people and sent to notifiers. */
   annotations: Record<string, string>;
+  /** The staffing rule's model inputs and prediction, unrounded (channel diversion reuses them). */
+  staffing?: StaffingPrediction;
+}
+
+/** What the staffing rule (erlang-c-rule.ts) predicted for one key and window, and from what. */
+export interface StaffingPrediction {
+  model: 'erlang-a' | 'erlang-c';
+  windowEnd: number;
+  /** The rate the prediction is for (the measured one, or its extrapolated rise with `trend`). */
+  arrivalRatePerSecond: number;
+  ahtSeconds: number;
+  /** Agents logged in (idle + busy). */
+  agents: number;
+  /** Mean patience (Erlang A); Infinity for Erlang C. */
+  patienceSeconds: number;
+  answerWithinSeconds: number;
+  shortAbandonSeconds: number;
+  /** Service level to keep (0..1). */
+  target: number;
+  /** Predicted service level at the inputs above. */
+  serviceLevel: number;
 }
 
 export interface RuleEvaluator {

@@ -12,6 +12,7 @@
 import type { Alert } from '../alert-store.js';
 import type { Principal } from '../auth.js';
 import { DEFAULT_RECENT_WORK_ORDERS, type WireWorkOrder } from '../work-order-feed.js';
+import { DEFAULT_RECENT_INSIGHTS, type WireInsight } from '../insight-feed.js';
 import { rankingSeriesId } from '../../analytics/tags/tag-ranking.js';
 import type { WireTagRanking } from '../tag-ranking-feed.js';
 import { seriesId } from '../indicator-view.js';
@@ -46,6 +47,8 @@ export class ClientSession {
   readonly pendingAlerts = new Map<string, Alert>();
   /** Insertion order = raise order; capped like the feed, so a slow client holds at most that many. */
   readonly pendingWorkOrders = new Map<string, WireWorkOrder>();
+  /** Like work orders: raise order, capped like the insight feed. */
+  readonly pendingInsights = new Map<string, WireInsight>();
   /** One per ranking series, the newest: conflated like values. */
   readonly pendingTagRankings = new Map<string, WireTagRanking>();
   /** Cleared by the heartbeat's ping, set by the pong: still false at the next beat means dead. */
@@ -63,6 +66,7 @@ export class ClientSession {
       this.pendingValues.size +
       this.pendingAlerts.size +
       this.pendingWorkOrders.size +
+      this.pendingInsights.size +
       this.pendingTagRankings.size
     );
   }
@@ -116,6 +120,20 @@ export class ClientSession {
     return 'pending';
   }
 
+  deliverInsight(insight: WireInsight, frame: () => Buffer): DeliveryResult {
+    if (this.socket.readyState !== OPEN) return 'closed';
+    if (this.keepsUp) {
+      this.socket.send(frame(), TEXT);
+      return 'sent';
+    }
+    this.pendingInsights.delete(insight.id);
+    this.pendingInsights.set(insight.id, insight);
+    if (this.pendingInsights.size > DEFAULT_RECENT_INSIGHTS) {
+      this.pendingInsights.delete(this.pendingInsights.keys().next().value!);
+    }
+    return 'pending';
+  }
+
   /** Sends a message now, whatever the backlog: snapshots and errors, which are rare and bounded. */
   sendNow(message: ServerMessage): void {
     if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
@@ -126,6 +144,7 @@ export class ClientSession {
     this.pendingValues.clear();
     this.pendingAlerts.clear();
     this.pendingWorkOrders.clear();
+    this.pendingInsights.clear();
     this.pendingTagRankings.clear();
   }
 
@@ -146,6 +165,11 @@ export class ClientSession {
       const rankings = [...this.pendingTagRankings.values()];
       this.pendingTagRankings.clear();
       this.socket.send(JSON.stringify({ type: 'tagRanking', rankings }));
+    }
+    for (const [id, insight] of this.pendingInsights) {
+      if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
+      this.pendingInsights.delete(id);
+      this.socket.send(JSON.stringify({ type: 'insight', insight }));
     }
     while (this.pendingValues.size > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
       const chunk: WireValue[] = [];

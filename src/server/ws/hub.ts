@@ -17,6 +17,7 @@ import { mayAct, type Authenticator } from '../auth.js';
 import { toWireValue } from '../indicator-view.js';
 import type { TargetResolver } from '../target-status.js';
 import { WorkOrderFeed, type WireWorkOrder } from '../work-order-feed.js';
+import { InsightFeed, type WireInsight } from '../insight-feed.js';
 import { TagRankingFeed, type WireTagRanking } from '../tag-ranking-feed.js';
 import { ClientSession, type SessionLimits } from './client-session.js';
 import { parseClientMessage, type CatalogPipeline, type ServerMessage, type WireValue } from './protocol.js';
@@ -53,6 +54,8 @@ export interface HubOptions {
   authenticator: Authenticator;
   /** Recent at-risk work orders; absent: none (a server without an `atRisk:` pipeline). */
   workOrders?: WorkOrderFeed;
+  /** Recent insights; absent: none (a server without a diversion or driver analysis pipeline). */
+  insights?: InsightFeed;
   /** Current tag rankings; absent: none (a server without a `tagRankings:` pipeline). */
   tagRankings?: TagRankingFeed;
   limits?: Partial<HubLimits>;
@@ -73,6 +76,8 @@ export class WebSocketHub {
   private readonly stopAlerts: () => void;
   private readonly stopWorkOrders: () => void;
   private readonly workOrders: WorkOrderFeed;
+  private readonly stopInsights: () => void;
+  private readonly insights: InsightFeed;
   private readonly stopTagRankings: () => void;
   private readonly tagRankings: TagRankingFeed;
   private readonly path: string;
@@ -85,6 +90,8 @@ export class WebSocketHub {
     this.stopAlerts = options.alerts.onChange((alert) => this.broadcastAlert(alert));
     this.workOrders = options.workOrders ?? new WorkOrderFeed();
     this.stopWorkOrders = this.workOrders.onAdd((order) => this.broadcastWorkOrder(order));
+    this.insights = options.insights ?? new InsightFeed();
+    this.stopInsights = this.insights.onAdd((insight) => this.broadcastInsight(insight));
     this.tagRankings = options.tagRankings ?? new TagRankingFeed();
     this.stopTagRankings = this.tagRankings.onAdd((rankings) => this.broadcastTagRankings(rankings));
     this.timers.push(
@@ -182,6 +189,7 @@ export class WebSocketHub {
       values,
       alerts: this.options.alerts.list().filter((a) => a.state === 'firing'),
       workOrders: this.workOrders.recent(),
+      insights: this.insights.recent(),
       tagRankings: this.tagRankings.list(),
     });
   }
@@ -262,6 +270,12 @@ export class WebSocketHub {
     for (const session of this.sessions.values()) session.deliverTagRankings(rankings, build);
   }
 
+  private broadcastInsight(insight: WireInsight): void {
+    let frame: Buffer | null = null;
+    const build = () => (frame ??= encode({ type: 'insight', insight }));
+    for (const session of this.sessions.values()) session.deliverInsight(insight, build);
+  }
+
   private flushAll(): void {
     for (const session of this.sessions.values()) if (session.pendingCount > 0) session.flush();
   }
@@ -316,6 +330,7 @@ export class WebSocketHub {
     for (const t of this.timers) clearInterval(t);
     this.stopAlerts();
     this.stopWorkOrders();
+    this.stopInsights();
     this.stopTagRankings();
     this.attachedTo?.off('upgrade', this.onUpgrade);
     for (const ws of [...this.sessions.keys()]) {

@@ -10,6 +10,7 @@ import type { Alert } from '../alert-store.js';
 import type { Role } from '../auth.js';
 import type { TargetStatus } from '../target-status.js';
 import type { WireWorkOrder } from '../work-order-feed.js';
+import type { WireInsight } from '../insight-feed.js';
 import type { WireTagRanking } from '../tag-ranking-feed.js';
 
 /** Which values a client wants. An absent or empty list means "all". */
@@ -66,6 +67,8 @@ export interface SnapshotMessage {
   alerts: Alert[];
   /** The recent at-risk work orders, newest first (at most the feed's limit, 50 by default). */
   workOrders: WireWorkOrder[];
+  /** The recent insights, newest first: diversion suggestions, the latest driver report per score. */
+  insights: WireInsight[];
   /** The current tag ranking of every series (pipeline, window, key, polarity); absent: none. */
   tagRankings?: WireTagRanking[];
 }
@@ -86,6 +89,12 @@ export interface WorkOrderMessage {
   workOrder: WireWorkOrder;
 }
 
+/** An insight just raised (docs/analytics.md); to every client whatever its subscription, like alerts. */
+export interface InsightMessage {
+  type: 'insight';
+  insight: WireInsight;
+}
+
 /** Tag rankings just updated (early or final); to every client whatever its subscription. */
 export interface TagRankingMessage {
   type: 'tagRanking';
@@ -101,7 +110,13 @@ export interface ErrorMessage {
 }
 
 export type ServerMessage =
-  SnapshotMessage | IndicatorsMessage | AlertMessage | WorkOrderMessage | TagRankingMessage | ErrorMessage;
+  | SnapshotMessage
+  | IndicatorsMessage
+  | AlertMessage
+  | WorkOrderMessage
+  | TagRankingMessage
+  | InsightMessage
+  | ErrorMessage;
 
 export interface SubscribeRequest {
   type: 'subscribe';

@@ -30,6 +30,8 @@ import { alertRow, deadLetterRow, type AlertRecord, type AlertRow, type DeadLett
 import type { ServerCapabilities } from './server-capabilities.js';
 import type { WorkOrder } from '../../analytics/at-risk/work-order.js';
 import { workOrderEncoder, type WorkOrderRow } from './work-order-rows.js';
+import type { Insight } from '../../analytics/insights/insight.js';
+import { insightEncoder, type InsightRow } from './insight-rows.js';
 import type { TagRanking } from '../../analytics/tags/tag-ranking.js';
 import { tagRankingEncoder, type TagRankingRow } from './tag-ranking-rows.js';
 import { qualified, sql } from './sql.js';
@@ -83,6 +85,8 @@ export interface ClickHouseSink {
   writeAlerts(alerts: readonly AlertRecord[]): Promise<void>;
   /** At-risk work orders (`work_orders`, one row per id once merged). */
   writeWorkOrders(workOrders: readonly WorkOrder[]): Promise<void>;
+  /** Insights: diversion suggestions, driver reports (`insights`, one row per id once merged). */
+  writeInsights(insights: readonly Insight[]): Promise<void>;
   /** Tag rankings (`tag_rankings`, one row per entry); early ones are skipped unless `writeEarlyValues`. */
   writeTagRankings(rankings: readonly TagRanking[]): Promise<void>;
   /** One retention pass now (also run periodically after `migrate()`). */
@@ -122,6 +126,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     alerts: alertEncoder,
     dead_letters: deadLetterEncoder,
     work_orders: workOrderEncoder,
+    insights: insightEncoder,
     tag_rankings: tagRankingEncoder,
   };
   function writerFor<Row extends object>(
@@ -152,6 +157,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
   const alerts = writerFor<AlertRow>('alerts', (rows) => alertEncoder.encode(rows));
   const deadLetters = writerFor<DeadLetterRow>('dead_letters', (rows) => deadLetterEncoder.encode(rows));
   const workOrders = writerFor<WorkOrderRow>('work_orders', (rows) => workOrderEncoder.encode(rows));
+  const insights = writerFor<InsightRow>('insights', (rows) => insightEncoder.encode(rows));
   const tagRankings = writerFor<TagRankingRow>('tag_rankings', (rows) => tagRankingEncoder.encode(rows));
 
   // RowBinary has no names or types on the wire: a table that drifted from what we encode would
@@ -228,6 +234,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
       const writtenAtMs = now();
       return workOrders.write(batch.map((workOrder) => ({ workOrder, writtenAtMs })));
     },
+    writeInsights(batch) {
+      const writtenAtMs = now();
+      return insights.write(batch.map((insight) => ({ insight, writtenAtMs })));
+    },
     writeTagRankings(batch) {
       const writtenAtMs = now();
       const stored = writeEarly ? batch : batch.filter((r) => r.kind !== 'early');
@@ -237,7 +247,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     async close(closeOptions) {
       if (retentionTimer !== undefined) clearInterval(retentionTimer);
       await Promise.all(
-        [interactions, values, alerts, deadLetters, workOrders, tagRankings].map((w) =>
+        [interactions, values, alerts, deadLetters, workOrders, insights, tagRankings].map((w) =>
           w.close(closeOptions),
         ),
       );

@@ -27,6 +27,7 @@ export const TABLES = [
   'dead_letters',
   'work_orders',
   'tag_rankings',
+  'insights',
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
@@ -254,6 +255,38 @@ ORDER BY id`,
 ) ENGINE = ReplacingMergeTree(replacing_version)
 PARTITION BY toYYYYMMDD(window_start)
 ORDER BY (pipeline, \`window\`, key_id, polarity, window_start_ms, tag_rank)`,
+      ];
+    },
+  },
+  {
+    version: 4,
+    description: 'insights',
+    statements({ database, capabilities: caps }) {
+      const lc = lowCardinality(caps);
+      return [
+        // Insights (src/analytics/insights): channel diversion suggestions and driver analysis
+        // reports. The id is a hash of pipeline, kind, key, state and ts, so a replay raises the
+        // same id, in the same partition (ts): one row per id once merged (read with FINAL).
+        // `details` is the kind's typed details as JSON; the typed columns are what Grafana groups
+        // and plots by. `insight_key`, not `key`, which some servers treat as a keyword.
+        sql`CREATE TABLE IF NOT EXISTS ${qualified(database, 'insights')} (
+  id String,
+  pipeline ${lc},
+  kind ${lc},
+  insight_key String,
+  state ${lc},
+  ts_ms UInt64,
+  ts ${timeOf(caps, 'ts_ms')},
+  window_start_ms UInt64,
+  window_end_ms UInt64,
+  summary String,
+  subject String,
+  value Nullable(Float64),
+  details String,
+  written_at_ms UInt64
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMMDD(ts)
+ORDER BY (kind, insight_key, ts_ms, id)`,
       ];
     },
   },

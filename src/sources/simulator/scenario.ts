@@ -23,6 +23,8 @@ export const INCIDENT_KINDS = [
   'social-surge',
   'silent-feed',
   'customer-contacts',
+  'overstaffing',
+  'survey-campaign',
   'tag-storm',
   'journey-handoff',
   'account-usage',
@@ -50,6 +52,8 @@ export type Incident = IncidentTimes &
         reachMultiplier: number;
       }
     | { kind: 'silent-feed'; eventTypes: EventType[]; queue?: string }
+    | { kind: 'overstaffing'; queues: string[]; extraFraction: number }
+    | { kind: 'survey-campaign'; journeyProbability: number }
     | Omit<CustomerContactsIncident, 'fromMs' | 'toMs'>
     | Omit<TagStormIncident, 'fromMs' | 'toMs'>
     | Omit<JourneyHandoffIncident, 'fromMs' | 'toMs'>
@@ -136,6 +140,25 @@ const incidentSchemas: Record<IncidentKind, object> = {
   },
   // Scripted events laid over the traffic by scripted-simulator.ts; the simulator itself ignores it.
   'customer-contacts': customerContactsSchema(queueName, times),
+  // More agents than the plan on the queues' teams (an idle queue beside a busy one).
+  overstaffing: {
+    properties: {
+      kind: { const: 'overstaffing' },
+      ...times,
+      queues: { type: 'array', minItems: 1, items: queueName },
+      extraFraction: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
+    },
+    required: ['kind', 'from', 'queues', 'extraFraction'],
+  },
+  // An in-app survey campaign: this share of finished or failed journeys is asked for a score.
+  'survey-campaign': {
+    properties: {
+      kind: { const: 'survey-campaign' },
+      ...times,
+      journeyProbability: { type: 'number', minimum: 0, maximum: 0.5 },
+    },
+    required: ['kind', 'from', 'journeyProbability'],
+  },
   // Scripted like customer-contacts: answers and posts about one topic saying one thing.
   'tag-storm': tagStormSchema({ type: 'string', enum: SOCIAL_TOPICS.map((t) => t.topic) }, times),
   'journey-handoff': journeyHandoffSchema(times),
@@ -267,6 +290,10 @@ export function incidentTarget(incident: Incident): string {
       return incident.queue ?? incident.eventTypes.join(',');
     case 'customer-contacts':
       return incident.customer;
+    case 'overstaffing':
+      return incident.queues.join(',');
+    case 'survey-campaign':
+      return 'journey-surveys';
     case 'tag-storm':
       return `${incident.topic}/${incident.tag}`;
     case 'journey-handoff':

@@ -269,6 +269,8 @@ class SimulatorImpl implements Simulator {
   private readonly failureOverride = new Map<string, number>();
   private readonly latencyMultiplier = new Map<string, number>();
   private readonly awayFraction = new Map<TeamRt, number>();
+  private readonly extraStaff = new Map<TeamRt, number>();
+  private journeySurveyProbability = JOURNEY_SURVEY_PROBABILITY;
   private surge: { topic: string; multiplier: number; shift: number; reach: number } | undefined;
   private silencedTypes = new Set<EventType>();
   private silencedQueues = new Set<string>();
@@ -737,7 +739,8 @@ class SimulatorImpl implements Simulator {
       const beta = team.spec.staffingBeta ?? STAFFING_BETA;
       const needed = erlangs > 0 ? (erlangs + beta * Math.sqrt(erlangs)) / (1 - BREAK_TIME_SHARE) : 0;
       const away = this.awayFraction.get(team) ?? 0;
-      const target = Math.ceil(needed * this.staffingFactor * (1 - away));
+      const extra = this.extraStaff.get(team) ?? 0;
+      const target = Math.ceil(needed * this.staffingFactor * (1 - away) * (1 + extra));
       this.staffTeam(team, target, t);
     }
   }
@@ -808,6 +811,8 @@ class SimulatorImpl implements Simulator {
     this.failureOverride.clear();
     this.latencyMultiplier.clear();
     this.awayFraction.clear();
+    this.extraStaff.clear();
+    this.journeySurveyProbability = JOURNEY_SURVEY_PROBABILITY;
     this.surge = undefined;
     this.silencedTypes = new Set();
     this.silencedQueues = new Set();
@@ -821,6 +826,16 @@ class SimulatorImpl implements Simulator {
               this.awayFraction.set(team, Math.max(this.awayFraction.get(team) ?? 0, inc.awayFraction));
             }
           }
+          break;
+        case 'overstaffing':
+          for (const team of this.teams) {
+            if (team.queueNames.some((n) => inc.queues.includes(n))) {
+              this.extraStaff.set(team, Math.max(this.extraStaff.get(team) ?? 0, inc.extraFraction));
+            }
+          }
+          break;
+        case 'survey-campaign':
+          this.journeySurveyProbability = Math.max(this.journeySurveyProbability, inc.journeyProbability);
           break;
         case 'touchpoint-outage':
           this.failureOverride.set(
@@ -962,7 +977,7 @@ class SimulatorImpl implements Simulator {
         journey.stageIndex++;
         const gap = rng.logNormal(STAGE_GAP.medianMs, STAGE_GAP.sigma) * (handoff?.gapMultiplier ?? 1);
         this.journeyNextStart(journey, t + gap);
-      } else if (rng.chance(JOURNEY_SURVEY_PROBABILITY)) {
+      } else if (rng.chance(this.journeySurveyProbability)) {
         this.scheduleJourneySurvey(journey, stage, t);
       }
     } else if (outcome === 'failure') {
@@ -982,7 +997,8 @@ class SimulatorImpl implements Simulator {
         const at = t + rng.logNormal(CALLBACK_AFTER_JOURNEY.medianMs, CALLBACK_AFTER_JOURNEY.sigma);
         this.schedule({ t: at, seq: 0, kind: 'callback', queue: this.queueRt(spec.fallbackQueue), customer });
       }
-      if (rng.chance(JOURNEY_SURVEY_PROBABILITY * 2)) this.scheduleJourneySurvey(journey, stage, t);
+      if (rng.chance(Math.min(1, this.journeySurveyProbability * 2)))
+        this.scheduleJourneySurvey(journey, stage, t);
     }
   }
 

@@ -33,8 +33,10 @@ describe('shipped pipelines', () => {
     const pipelines = loadPipelines('pipelines');
     expect(pipelines.map((p) => p.name).sort()).toEqual([
       'at-risk',
+      'channel-diversion',
       'contact-center',
       'digital-journeys',
+      'driver-analysis',
       'employee-experience',
       'journey-funnels',
       'journey-outcomes',

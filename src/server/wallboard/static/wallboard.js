@@ -2,6 +2,7 @@
 // (docs/websocket.md). Plain JS, no build step. Everything shown is state kept here from the
 // snapshot and the updates; a reconnect brings a fresh snapshot.
 import { formatAge, formatValue, worst } from './format.js';
+import { applyInsight, renderInsights, resetInsights } from './insights.js';
 import { applyTagRankings, renderTagRankings } from './tag-rankings.js';
 import { FUNNEL_INDICATORS, applyFunnelValue, renderFunnel, resetFunnel } from './funnel.js';
 
@@ -548,6 +549,8 @@ function onMessage(message) {
       state.workOrders.clear();
       for (const o of message.workOrders ?? []) applyWorkOrder(o);
       renderWorkOrders();
+      resetInsights(message.insights ?? []);
+      renderInsights($('insights'), $('no-insights'));
       applyTagRankings(message.tagRankings, true);
       renderTagRankings();
       for (const tile of state.tiles.values()) state.dirty.add(tile.keyId);
@@ -573,6 +576,12 @@ function onMessage(message) {
     case 'tagRanking':
       applyTagRankings(message.rankings);
       renderTagRankings();
+      break;
+    case 'insight':
+      // Counted for the e2e test, which checks that an insight arrived live, not in a snapshot.
+      document.body.dataset.insightMessages = String(Number(document.body.dataset.insightMessages ?? 0) + 1);
+      applyInsight(message.insight);
+      renderInsights($('insights'), $('no-insights'));
       break;
     case 'error':
       console.warn('wallboard: server error', message.code, message.message);

@@ -34,7 +34,7 @@ describe('migrate', () => {
   it('creates the database, the record table and the six tables on 18.16 with its dialect', async () => {
     const { connection, commands, inserted } = recordingConnection('18.16.1');
     const result = await migrate(connection, { database: 'cxpulse' });
-    expect(result).toMatchObject({ applied: [1, 2, 3], current: 3 });
+    expect(result).toMatchObject({ applied: [1, 2, 3, 4], current: 4 });
     expect(commands[0]).toBe('CREATE DATABASE IF NOT EXISTS `cxpulse`');
     const ddl = commands.join('\n');
     for (const table of [
@@ -45,6 +45,7 @@ describe('migrate', () => {
       'dead_letters',
       'work_orders',
       'tag_rankings',
+      'insights',
     ]) {
       expect(ddl).toContain(`CREATE TABLE IF NOT EXISTS \`cxpulse\`.\`${table}\``);
     }
@@ -63,6 +64,10 @@ describe('migrate', () => {
       {
         table: '`cxpulse`.`schema_migrations`',
         rows: [expect.objectContaining({ version: 3, description: 'tag_rankings' })],
+      },
+      {
+        table: '`cxpulse`.`schema_migrations`',
+        rows: [expect.objectContaining({ version: 4, description: 'insights' })],
       },
     ]);
     expect(ddl).toContain(

@@ -1,0 +1,41 @@
+/**
+ * The channel diversion as an RxJS operator over a pipeline's indicator values: value batches in,
+ * insight batches out (only non-empty ones). One engine per subscription; the staffing rule inside
+ * works on final windows in event time, so it needs no scheduler.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { ChannelDiversionDefinition } from '../../config/insight-sections.js';
+import type { PipelineDefinition } from '../../config/pipeline-definition.js';
+import type { IndicatorValue } from '../../windows/indicator-value.js';
+import type { ChannelDiversionInsight } from '../insights/insight.js';
+import { ChannelDiversionEngine } from './channel-diversion-engine.js';
+
+export interface ChannelDiversionOptions {
+  pipeline: PipelineDefinition;
+  definition: ChannelDiversionDefinition;
+  onEngine?: (engine: ChannelDiversionEngine) => void;
+}
+
+export function channelDiversion(
+  options: ChannelDiversionOptions,
+): OperatorFunction<readonly IndicatorValue[], ChannelDiversionInsight[]> {
+  return (source) =>
+    new Observable<ChannelDiversionInsight[]>((subscriber) => {
+      const engine = new ChannelDiversionEngine(options.pipeline, options.definition);
+      options.onEngine?.(engine);
+      return source.subscribe({
+        next: (values) => {
+          const out: ChannelDiversionInsight[] = [];
+          try {
+            engine.observe(values, out);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          if (out.length > 0) subscriber.next(out);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
+}

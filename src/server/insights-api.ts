@@ -1,0 +1,100 @@
+/**
+ * GET /api/insights  ?kind=channel-diversion|driver-analysis&state=suggested|resolved|report
+ *
+ * The recent insights, newest first (insight-feed.ts): diversion suggestions and their
+ * resolutions, the latest driver analysis report per score. Needs a token (viewer or operator)
+ * when tokens are configured, like the rest of the API (auth.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+import { INSIGHT_KINDS, INSIGHT_STATES } from '../analytics/insights/insight.js';
+import type { Authenticator } from './auth.js';
+import type { InsightFeed } from './insight-feed.js';
+
+export interface InsightsApiOptions {
+  authenticator: Authenticator;
+  insights: InsightFeed;
+}
+
+export const insightSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: [...INSIGHT_KINDS] },
+    pipeline: { type: 'string' },
+    key: { type: 'string' },
+    state: { type: 'string', enum: [...INSIGHT_STATES] },
+    ts: { type: 'number' },
+    windowStart: { type: 'number' },
+    windowEnd: { type: 'number' },
+    summary: { type: 'string' },
+    subject: { type: 'string' },
+    value: { type: ['number', 'null'] },
+    // Typed per kind (src/analytics/insights/insight.ts); passed through as built.
+    details: { type: 'object', additionalProperties: true },
+  },
+  required: [
+    'id',
+    'kind',
+    'pipeline',
+    'key',
+    'state',
+    'ts',
+    'windowStart',
+    'windowEnd',
+    'summary',
+    'subject',
+    'value',
+    'details',
+  ],
+} as const;
+
+const errorSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' } },
+  required: ['code', 'message'],
+} as const;
+
+export async function insightsApiPlugin(app: FastifyInstance, options: InsightsApiOptions): Promise<void> {
+  const { authenticator, insights } = options;
+  app.addHook('onRequest', async (request, reply) => {
+    if (authenticator.authenticate(request.raw) === null) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="cxpulse"').send({
+        code: 'unauthorized',
+        message: 'a valid token is required (Authorization: Bearer or ?token=)',
+      });
+    }
+  });
+
+  app.get<{ Querystring: { kind?: string; state?: string } }>(
+    '/api/insights',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            kind: { type: 'string', enum: [...INSIGHT_KINDS] },
+            state: { type: 'string', enum: [...INSIGHT_STATES] },
+            token: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { count: { type: 'integer' }, insights: { type: 'array', items: insightSchema } },
+            required: ['count', 'insights'],
+          },
+          401: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { kind, state } = request.query;
+      const list = insights.recent({
+        ...(kind !== undefined ? { kind } : {}),
+        ...(state !== undefined ? { state } : {}),
+      });
+      return { count: list.length, insights: list };
+    },
+  );
+}
