@@ -14,6 +14,7 @@
  * | touchpoint-outage, latency-degradation      | label `touchpoint` is the touchpoint                 |
  * | social-surge (target: topic)                | pipeline `voice-of-customer` or `public-opinion`, `touchpoint` or `topic` is the topic |
  * | silent-feed (target: queue or event types)  | a silence rule: pipeline-wide, or its `queue` is the target |
+ * | journey-handoff (target: `journey/afterStage`) | label `journey` is the journey, no `touchpoint` label (a journey-level alert) |
  *
  * A firing that matches no incident within [start, end + grace] is a false alert, whatever caused it
  * (knock-on effects on other queues or touchpoints count too: nobody labelled them).
