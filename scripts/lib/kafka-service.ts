@@ -42,6 +42,7 @@ export const PROJECT_TOPICS: ReadonlyArray<{ topic: string; numPartitions: numbe
   { topic: 'cx.deadletter', numPartitions: 1 },
   { topic: 'cx.alerts', numPartitions: 1 },
   { topic: 'cx.workorders', numPartitions: 1 },
+  { topic: 'cx.insights', numPartitions: 1 },
   { topic: 'cx.indicators', numPartitions: 1 },
 ];
 

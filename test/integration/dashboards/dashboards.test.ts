@@ -206,6 +206,30 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
   },
   'cxpulse-tag-rankings/Top negative tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
   'cxpulse-tag-rankings/Top positive tags': { columns: ['tag', 'tagged_answers', 'share', 'max_error'] },
+  'cxpulse-insights/Insights over time': { columns: ['time', 'kind_state', 'insights'] },
+  'cxpulse-insights/Top driver impact': { columns: ['time', 'driver', 'impact'] },
+  'cxpulse-insights/Diversion suggestions': {
+    columns: [
+      'raised',
+      'state',
+      'from_queue',
+      'to_queue',
+      'contacts_per_hour',
+      'from_now',
+      'from_after',
+      'from_target',
+      'to_now',
+      'to_after',
+      'to_target',
+      'summary',
+    ],
+  },
+  'cxpulse-insights/Driver ranking (latest report)': {
+    columns: ['score', 'rank', 'touchpoint', 'r', 'effect', 'n', 'failures', 'p_value', 'impact', 'driver'],
+  },
+  'cxpulse-insights/Latest insights': {
+    columns: ['raised', 'kind', 'key', 'state', 'subject', 'value', 'summary', 'id'],
+  },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
@@ -304,6 +328,7 @@ describe('dashboards', () => {
       'cxpulse-contact-center',
       'cxpulse-digital-journeys',
       'cxpulse-experience-analytics',
+      'cxpulse-insights',
       'cxpulse-journey-funnels',
       'cxpulse-people-opinion',
       'cxpulse-pipeline-health',
@@ -501,6 +526,50 @@ describe('dashboards', () => {
     }
     const answers = top.map((r) => Number(r.tagged_answers));
     expect(answers).toEqual([...answers].sort((a, b) => b - a));
+  });
+
+  it('show the stored diversion suggestion and the newest driver ranking as raised', async () => {
+    const dashboard = dashboards.find((d) => d.uid === 'cxpulse-insights')!;
+    const rowsOf = async (title: string) =>
+      (
+        await run(
+          expandGrafanaSql(dashboard.panels.find((p) => p.title === title)!.targets[0]!.rawSql!, {
+            ...range,
+            intervalMs: minute,
+            variables: [
+              { name: 'kind', selected: ['$__all'], options: ['channel-diversion', 'driver-analysis'] },
+            ],
+          }),
+        )
+      ).rows;
+    const suggestion = seeded.insights.find((i) => i.kind === 'channel-diversion' && i.state === 'suggested');
+    if (suggestion?.kind !== 'channel-diversion') throw new Error('the seed raised no diversion suggestion');
+    const [row] = await rowsOf('Diversion suggestions');
+    expect(row).toMatchObject({
+      state: 'suggested',
+      from_queue: 'billing/voice',
+      to_queue: 'billing/chat',
+      contacts_per_hour: suggestion.details.contactsPerHour,
+    });
+    expect(Number(row!.from_after)).toBeCloseTo(suggestion.details.fromServiceLevelAfter, 9);
+    const newest = (score: string) =>
+      seeded.insights
+        .filter((i) => i.kind === 'driver-analysis' && i.key === score)
+        .sort((a, b) => b.ts - a.ts)[0]!;
+    const ranking = await rowsOf('Driver ranking (latest report)');
+    for (const score of ['csat', 'nps']) {
+      const report = newest(score);
+      if (report.kind !== 'driver-analysis') throw new Error('unreachable');
+      const rows = ranking.filter((r) => r.score === score);
+      expect(
+        rows.map((r) => [r.rank, r.touchpoint, Number(r.n), Number(r.failures), Boolean(r.driver)]),
+      ).toEqual(report.details.drivers.map((d, i) => [i + 1, d.touchpoint, d.n, d.failures, d.driver]));
+      rows.forEach((r, i) => {
+        expect(Number(r.r)).toBeCloseTo(report.details.drivers[i]!.r, 9);
+        expect(Number(r.impact)).toBeCloseTo(report.details.drivers[i]!.impact, 9);
+      });
+    }
+    expect(ranking.some((r) => r.touchpoint === 'payment-gateway' && Boolean(r.driver))).toBe(true);
   });
 
   it('compute the alert figures from the stored alert changes', async () => {

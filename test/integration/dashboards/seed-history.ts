@@ -16,6 +16,10 @@ import type { WorkOrder } from '../../../src/analytics/at-risk/work-order.js';
 import { createPseudonymiser } from '../../../src/sinks/clickhouse/pseudonymiser.js';
 import { parseScenario } from '../../../src/sources/simulator/scenario.js';
 import { createScenarioSimulator } from '../../../src/sources/simulator/scripted-simulator.js';
+import type { Insight } from '../../../src/analytics/insights/insight.js';
+import { pipelineInsights } from '../../../src/analytics/insights/pipeline-insights.js';
+import { loadPipelineFile } from '../../../src/config/pipeline-loader.js';
+import { loadScenarioFile } from '../../../src/sources/simulator/scenario.js';
 import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../src/windows/pipeline-indicators.js';
 import type { TagRanking } from '../../../src/analytics/tags/tag-ranking.js';
@@ -37,6 +41,7 @@ export interface SeedResult {
   deadLetters: number;
   workOrders: WorkOrder[];
   tagRankings: TagRanking[];
+  insights: Insight[];
 }
 
 /** The sink's pseudonymisation secret here, so work orders join with the stored interactions. */
@@ -137,6 +142,44 @@ export function raiseWorkOrders(events: readonly CxEvent[]): WorkOrder[] {
   return orders;
 }
 
+/**
+ * Insights of the shipped scenarios over the same span: an overloaded voice queue beside an idle
+ * chat queue (a diversion suggestion) and payment failures during a survey campaign (driver
+ * reports, payment-gateway flagged). Their own simulations, so nothing else seeded changes; only
+ * the insights are stored.
+ */
+export async function raiseInsights(startTs: number, durationMs: number): Promise<Insight[]> {
+  const out: Insight[] = [];
+  for (const [pipelineFile, scenarioFile] of [
+    ['pipelines/channel-diversion.yaml', 'scenarios/voice-overload-idle-chat.yaml'],
+    ['pipelines/driver-analysis.yaml', 'scenarios/payment-failures-drive-csat.yaml'],
+  ] as const) {
+    const pipeline = loadPipelineFile(pipelineFile);
+    const simulator = createScenarioSimulator({
+      seed: 1,
+      startTs,
+      rate: 30,
+      seasonality: false,
+      scenario: await loadScenarioFile(scenarioFile),
+    });
+    const clock = new VirtualTimeScheduler();
+    clock.frame = startTs;
+    const events$ = new Subject<CxEvent[]>();
+    const values$ = new Subject<IndicatorValue[]>();
+    pipelineInsights([pipeline], events$, values$).subscribe((batch) => out.push(...batch));
+    events$.pipe(pipelineIndicators(pipeline, { scheduler: clock })).subscribe((v) => values$.next(v));
+    // The staffing rule needs the live gauges: the clock moves with event time, a second at a time.
+    for (let t = startTs + 1000; t <= startTs + durationMs; t += 1000) {
+      const batch = simulator.nextBatch(t);
+      clock.maxFrames = t;
+      clock.flush();
+      clock.frame = t;
+      if (batch.length > 0) events$.next(batch);
+    }
+  }
+  return out;
+}
+
 export function sampleAlerts(startTs: number): AlertRecord[] {
   const minute = 60_000;
   return [
@@ -207,6 +250,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
   const workOrders = raiseWorkOrders(events);
   const rankings = rankTags(events);
   const alerts = sampleAlerts(startTs);
+  const insights = await raiseInsights(startTs, durationMs);
   const broken = decodeBatch(
     [
       { value: Buffer.from('{not json'), offset: '1', partition: 0 },
@@ -236,6 +280,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
       sink.writeDeadLetters(broken),
       sink.writeWorkOrders(workOrders),
       sink.writeTagRankings(rankings),
+      sink.writeInsights(insights),
     ]);
   } finally {
     await sink.close();
@@ -247,5 +292,6 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
     deadLetters: broken.length,
     workOrders,
     tagRankings: rankings,
+    insights,
   };
 }
