@@ -42,6 +42,12 @@ import type { Insight, InsightSink } from './analytics/insights/insight.js';
 import { pipelineInsights } from './analytics/insights/pipeline-insights.js';
 import { InsightFeed } from './server/insight-feed.js';
 import { createPseudonymiser, randomPseudonymSecret } from './sinks/clickhouse/pseudonymiser.js';
+import { proactiveNotifications } from './analytics/proactive/proactive-notifications.js';
+import type {
+  ProactiveNotification,
+  ProactiveNotificationSink,
+} from './analytics/proactive/proactive-notification.js';
+import { ProactiveNotificationFeed } from './server/proactive-notification-feed.js';
 import { tagRankings } from './analytics/tags/tag-rankings-operator.js';
 import type { TagRanking } from './analytics/tags/tag-ranking.js';
 import { TagRankingFeed } from './server/tag-ranking-feed.js';
@@ -66,9 +72,12 @@ export interface AppOptions {
    * offsets committed, only once its raw events are stored; values and alerts are written as they come.
    */
   history?: Pick<ClickHouseSink, 'writeEvents' | 'writeValues' | 'writeAlerts'> &
+    Partial<Pick<ClickHouseSink, 'writeProactiveNotifications'>> &
     Partial<Pick<ClickHouseSink, 'writeWorkOrders' | 'writeInsights' | 'writeTagRankings'>>;
   /** Where the at-risk work orders of pipelines with an `atRisk:` section go besides the history (cx.workorders). */
   workOrderSinks?: WorkOrderSink[];
+  /** Where the notifications of pipelines with a `proactiveCare:` section go besides the history (cx.notifications). */
+  proactiveNotificationSinks?: ProactiveNotificationSink[];
   /** Where the insights of `channelDiversion:` and `driverAnalysis:` pipelines go besides the history (cx.insights). */
   insightSinks?: InsightSink[];
 }
@@ -83,6 +92,8 @@ export interface CxPulseApp {
   alertTransitions$: Observable<AlertTransition[]>;
   /** Every batch of work orders the `atRisk:` sections raise (docs/analytics.md). */
   workOrders$: Observable<WorkOrder[]>;
+  /** Every batch of proactive notifications the `proactiveCare:` sections raise (docs/analytics.md). */
+  proactiveNotifications$: Observable<ProactiveNotification[]>;
   /** Every batch of insights: diversion suggestions, driver reports (docs/analytics.md). */
   insights$: Observable<Insight[]>;
   /** Every batch of tag rankings (early and final) the `tagRankings:` sections emit (docs/analytics.md). */
@@ -139,6 +150,23 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     ),
   ).pipe(share());
   const workOrderSinks = options.workOrderSinks ?? [];
+  const proactiveNotifications$ = merge(
+    ...pipelines.flatMap((p) =>
+      p.proactiveCare
+        ? [
+            events$.pipe(
+              proactiveNotifications({
+                pipeline: p.name,
+                care: p.proactiveCare,
+                pseudonymise,
+                ...(p.source.eventTypes ? { eventTypes: p.source.eventTypes } : {}),
+              }),
+            ),
+          ]
+        : [],
+    ),
+  ).pipe(share());
+  const proactiveNotificationSinks = options.proactiveNotificationSinks ?? [];
   // Diversion suggestions (from the values, through the staffing rule) and driver reports (from the events).
   const insights$ = pipelineInsights(pipelines, events$, values$).pipe(share());
   const insightSinks = options.insightSinks ?? [];
@@ -201,6 +229,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
   };
   // The recent work orders the wallboard shows (`workOrder` messages, the snapshot, /api/work-orders).
   const recentWorkOrders = new WorkOrderFeed();
+  const recentProactiveNotifications = new ProactiveNotificationFeed();
   const recentInsights = new InsightFeed();
   // The current tag rankings the wallboard shows (`tagRanking` messages, the snapshot, /api/tag-rankings).
   const currentTagRankings = new TagRankingFeed();
@@ -211,6 +240,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     values$,
     alerts,
     workOrders: recentWorkOrders,
+    proactiveNotifications: recentProactiveNotifications,
     insights: recentInsights,
     tagRankings: currentTagRankings,
   });
@@ -221,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
     values$,
     alertTransitions$,
     workOrders$,
+    proactiveNotifications$,
     insights$,
     tagRankings$,
     async start() {
@@ -261,6 +292,35 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
             }
           },
           error: (error: unknown) => server.log.error({ err: error }, 'at-risk tracker failed'),
+        }),
+        proactiveNotifications$.subscribe({
+          next: (notifications) => {
+            for (const n of notifications) {
+              server.log.info(
+                {
+                  proactiveNotification: {
+                    id: n.id,
+                    pipeline: n.pipeline,
+                    series: n.series,
+                    segment: n.segment,
+                  },
+                },
+                'proactive notification raised',
+              );
+            }
+            recentProactiveNotifications.add(notifications);
+            history
+              ?.writeProactiveNotifications?.(notifications)
+              .catch(logWriteError('proactive notifications'));
+            for (const sink of proactiveNotificationSinks) {
+              sink
+                .publish(notifications)
+                .catch((error: unknown) =>
+                  server.log.error({ err: error, sink: sink.name }, 'cannot publish proactive notifications'),
+                );
+            }
+          },
+          error: (error: unknown) => server.log.error({ err: error }, 'usage forecaster failed'),
         }),
         insights$.subscribe({
           next: (insights) => {
@@ -344,6 +404,7 @@ export async function buildApp(options: AppOptions): Promise<CxPulseApp> {
       subscriptions = [];
       await alerting.close();
       await Promise.allSettled(workOrderSinks.map((sink) => sink.close()));
+      await Promise.allSettled(proactiveNotificationSinks.map((sink) => sink.close()));
       await Promise.allSettled(insightSinks.map((sink) => sink.close()));
       await deadLetters.close();
       await server.close();

@@ -43,6 +43,7 @@ export const PROJECT_TOPICS: ReadonlyArray<{ topic: string; numPartitions: numbe
   { topic: 'cx.alerts', numPartitions: 1 },
   { topic: 'cx.workorders', numPartitions: 1 },
   { topic: 'cx.insights', numPartitions: 1 },
+  { topic: 'cx.notifications', numPartitions: 1 },
   { topic: 'cx.indicators', numPartitions: 1 },
 ];
 

@@ -33,6 +33,7 @@ import { createWebhookNotifier } from '../sinks/webhook/webhook-notifier.js';
 import { createKafkaAlertPublisher } from '../sinks/kafka/alert-publisher.js';
 import { createKafkaWorkOrderPublisher } from '../sinks/kafka/work-order-publisher.js';
 import { createKafkaInsightPublisher } from '../sinks/kafka/insight-publisher.js';
+import { createKafkaNotificationPublisher } from '../sinks/kafka/notification-publisher.js';
 import type { MessagePublisher } from '../sinks/kafka/kafka-publisher.js';
 import { EXIT_OK, parseOptions, type CliIo, type Command } from './command.js';
 import { applyHeapGrowth } from '../runtime-tuning.js';
@@ -243,6 +244,9 @@ ${COMMON_HELP}
       alertNotifiers: alertNotifiers(config, publisher),
       workOrderSinks: [createKafkaWorkOrderPublisher(publisher, { topic: config.kafka.topics.workOrders })],
       insightSinks: [createKafkaInsightPublisher(publisher, { topic: config.kafka.topics.insights })],
+      proactiveNotificationSinks: [
+        createKafkaNotificationPublisher(publisher, { topic: config.kafka.topics.notifications }),
+      ],
       metrics,
       logger: loggerOptions(config),
     });

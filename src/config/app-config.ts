@@ -23,7 +23,14 @@ export interface AppConfig {
     brokers: string[];
     clientId: string;
     groupId: string;
-    topics: { events: string; deadLetter: string; alerts: string; workOrders: string; insights: string };
+    topics: {
+      events: string;
+      deadLetter: string;
+      alerts: string;
+      workOrders: string;
+      insights: string;
+      notifications: string;
+    };
     /** Source back-pressure: fetching pauses while this many batches are unacknowledged downstream. */
     maxInFlightBatches: number;
   };
@@ -126,6 +133,7 @@ export const DEFAULT_CONFIG: AppConfig = {
       alerts: 'cx.alerts',
       workOrders: 'cx.workorders',
       insights: 'cx.insights',
+      notifications: 'cx.notifications',
     },
     maxInFlightBatches: 4,
   },
@@ -236,6 +244,7 @@ export const APP_CONFIG_SCHEMA = section(
             alerts: nonEmpty,
             workOrders: nonEmpty,
             insights: nonEmpty,
+            notifications: nonEmpty,
           },
           'Topic names.',
         ),

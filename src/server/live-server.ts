@@ -14,6 +14,8 @@ import { createAuthenticator } from './auth.js';
 import { catalogOf } from './indicator-view.js';
 import { TargetResolver } from './target-status.js';
 import { WorkOrderFeed } from './work-order-feed.js';
+import { ProactiveNotificationFeed } from './proactive-notification-feed.js';
+import { proactiveNotificationApiPlugin } from './proactive-notification-api.js';
 import { InsightFeed } from './insight-feed.js';
 import { insightsApiPlugin } from './insights-api.js';
 import { TagRankingFeed } from './tag-ranking-feed.js';
@@ -30,6 +32,8 @@ export interface LiveServerOptions {
   alerts: AlertStore;
   /** Recent at-risk work orders (the app adds them as they are raised); absent: an empty feed. */
   workOrders?: WorkOrderFeed;
+  /** Recent proactive notifications (the app adds them as they are raised); absent: an empty feed. */
+  proactiveNotifications?: ProactiveNotificationFeed;
   /** Recent insights (the app adds them as they are raised); absent: an empty feed. */
   insights?: InsightFeed;
   /** Current tag rankings (the app adds them as the pipelines emit them); absent: an empty feed. */
@@ -49,6 +53,7 @@ export async function registerLiveServer(
   }
   const targets = new TargetResolver(options.pipelines);
   const workOrders = options.workOrders ?? new WorkOrderFeed();
+  const proactiveNotifications = options.proactiveNotifications ?? new ProactiveNotificationFeed();
   const insights = options.insights ?? new InsightFeed();
   const tagRankings = options.tagRankings ?? new TagRankingFeed();
   const hub = new WebSocketHub({
@@ -59,6 +64,7 @@ export async function registerLiveServer(
     authenticator,
     workOrders,
     tagRankings,
+    proactiveNotifications,
     insights,
     limits: config.websocket,
     log: server.log,
@@ -72,6 +78,10 @@ export async function registerLiveServer(
   });
   await server.register(tagRankingApiPlugin, { authenticator, rankings: tagRankings });
   await server.register(insightsApiPlugin, { authenticator, insights });
+  await server.register(proactiveNotificationApiPlugin, {
+    authenticator,
+    notifications: proactiveNotifications,
+  });
   await server.register(websocketPlugin, { hub, values$: options.values$ });
   await server.register(wallboardPlugin);
   return hub;

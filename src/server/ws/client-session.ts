@@ -12,6 +12,10 @@
 import type { Alert } from '../alert-store.js';
 import type { Principal } from '../auth.js';
 import { DEFAULT_RECENT_WORK_ORDERS, type WireWorkOrder } from '../work-order-feed.js';
+import {
+  DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS,
+  type WireProactiveNotification,
+} from '../proactive-notification-feed.js';
 import { DEFAULT_RECENT_INSIGHTS, type WireInsight } from '../insight-feed.js';
 import { rankingSeriesId } from '../../analytics/tags/tag-ranking.js';
 import type { WireTagRanking } from '../tag-ranking-feed.js';
@@ -47,6 +51,8 @@ export class ClientSession {
   readonly pendingAlerts = new Map<string, Alert>();
   /** Insertion order = raise order; capped like the feed, so a slow client holds at most that many. */
   readonly pendingWorkOrders = new Map<string, WireWorkOrder>();
+  /** Like work orders: raise order, capped like the feed. */
+  readonly pendingProactiveNotifications = new Map<string, WireProactiveNotification>();
   /** Like work orders: raise order, capped like the insight feed. */
   readonly pendingInsights = new Map<string, WireInsight>();
   /** One per ranking series, the newest: conflated like values. */
@@ -66,6 +72,7 @@ export class ClientSession {
       this.pendingValues.size +
       this.pendingAlerts.size +
       this.pendingWorkOrders.size +
+      this.pendingProactiveNotifications.size +
       this.pendingInsights.size +
       this.pendingTagRankings.size
     );
@@ -134,6 +141,20 @@ export class ClientSession {
     return 'pending';
   }
 
+  deliverProactiveNotification(notification: WireProactiveNotification, frame: () => Buffer): DeliveryResult {
+    if (this.socket.readyState !== OPEN) return 'closed';
+    if (this.keepsUp) {
+      this.socket.send(frame(), TEXT);
+      return 'sent';
+    }
+    this.pendingProactiveNotifications.delete(notification.id);
+    this.pendingProactiveNotifications.set(notification.id, notification);
+    if (this.pendingProactiveNotifications.size > DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS) {
+      this.pendingProactiveNotifications.delete(this.pendingProactiveNotifications.keys().next().value!);
+    }
+    return 'pending';
+  }
+
   /** Sends a message now, whatever the backlog: snapshots and errors, which are rare and bounded. */
   sendNow(message: ServerMessage): void {
     if (this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
@@ -144,6 +165,7 @@ export class ClientSession {
     this.pendingValues.clear();
     this.pendingAlerts.clear();
     this.pendingWorkOrders.clear();
+    this.pendingProactiveNotifications.clear();
     this.pendingInsights.clear();
     this.pendingTagRankings.clear();
   }
@@ -160,6 +182,11 @@ export class ClientSession {
       if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
       this.pendingWorkOrders.delete(id);
       this.socket.send(JSON.stringify({ type: 'workOrder', workOrder }));
+    }
+    for (const [id, notification] of this.pendingProactiveNotifications) {
+      if (this.socket.bufferedAmount >= this.limits.highWaterBytes) return;
+      this.pendingProactiveNotifications.delete(id);
+      this.socket.send(JSON.stringify({ type: 'proactiveNotification', notification }));
     }
     if (this.pendingTagRankings.size > 0 && this.socket.bufferedAmount < this.limits.highWaterBytes) {
       const rankings = [...this.pendingTagRankings.values()];

@@ -17,6 +17,7 @@ import { mayAct, type Authenticator } from '../auth.js';
 import { toWireValue } from '../indicator-view.js';
 import type { TargetResolver } from '../target-status.js';
 import { WorkOrderFeed, type WireWorkOrder } from '../work-order-feed.js';
+import { ProactiveNotificationFeed, type WireProactiveNotification } from '../proactive-notification-feed.js';
 import { InsightFeed, type WireInsight } from '../insight-feed.js';
 import { TagRankingFeed, type WireTagRanking } from '../tag-ranking-feed.js';
 import { ClientSession, type SessionLimits } from './client-session.js';
@@ -54,6 +55,8 @@ export interface HubOptions {
   authenticator: Authenticator;
   /** Recent at-risk work orders; absent: none (a server without an `atRisk:` pipeline). */
   workOrders?: WorkOrderFeed;
+  /** Recent proactive notifications; absent: none (a server without a `proactiveCare:` pipeline). */
+  proactiveNotifications?: ProactiveNotificationFeed;
   /** Recent insights; absent: none (a server without a diversion or driver analysis pipeline). */
   insights?: InsightFeed;
   /** Current tag rankings; absent: none (a server without a `tagRankings:` pipeline). */
@@ -76,6 +79,8 @@ export class WebSocketHub {
   private readonly stopAlerts: () => void;
   private readonly stopWorkOrders: () => void;
   private readonly workOrders: WorkOrderFeed;
+  private readonly stopProactiveNotifications: () => void;
+  private readonly proactiveNotifications: ProactiveNotificationFeed;
   private readonly stopInsights: () => void;
   private readonly insights: InsightFeed;
   private readonly stopTagRankings: () => void;
@@ -90,6 +95,10 @@ export class WebSocketHub {
     this.stopAlerts = options.alerts.onChange((alert) => this.broadcastAlert(alert));
     this.workOrders = options.workOrders ?? new WorkOrderFeed();
     this.stopWorkOrders = this.workOrders.onAdd((order) => this.broadcastWorkOrder(order));
+    this.proactiveNotifications = options.proactiveNotifications ?? new ProactiveNotificationFeed();
+    this.stopProactiveNotifications = this.proactiveNotifications.onAdd((n) =>
+      this.broadcastProactiveNotification(n),
+    );
     this.insights = options.insights ?? new InsightFeed();
     this.stopInsights = this.insights.onAdd((insight) => this.broadcastInsight(insight));
     this.tagRankings = options.tagRankings ?? new TagRankingFeed();
@@ -189,6 +198,7 @@ export class WebSocketHub {
       values,
       alerts: this.options.alerts.list().filter((a) => a.state === 'firing'),
       workOrders: this.workOrders.recent(),
+      proactiveNotifications: this.proactiveNotifications.recent(),
       insights: this.insights.recent(),
       tagRankings: this.tagRankings.list(),
     });
@@ -276,6 +286,12 @@ export class WebSocketHub {
     for (const session of this.sessions.values()) session.deliverInsight(insight, build);
   }
 
+  private broadcastProactiveNotification(notification: WireProactiveNotification): void {
+    let frame: Buffer | null = null;
+    const build = () => (frame ??= encode({ type: 'proactiveNotification', notification }));
+    for (const session of this.sessions.values()) session.deliverProactiveNotification(notification, build);
+  }
+
   private flushAll(): void {
     for (const session of this.sessions.values()) if (session.pendingCount > 0) session.flush();
   }
@@ -330,6 +346,7 @@ export class WebSocketHub {
     for (const t of this.timers) clearInterval(t);
     this.stopAlerts();
     this.stopWorkOrders();
+    this.stopProactiveNotifications();
     this.stopInsights();
     this.stopTagRankings();
     this.attachedTo?.off('upgrade', this.onUpgrade);

@@ -10,6 +10,7 @@ import type { Alert } from '../alert-store.js';
 import type { Role } from '../auth.js';
 import type { TargetStatus } from '../target-status.js';
 import type { WireWorkOrder } from '../work-order-feed.js';
+import type { WireProactiveNotification } from '../proactive-notification-feed.js';
 import type { WireInsight } from '../insight-feed.js';
 import type { WireTagRanking } from '../tag-ranking-feed.js';
 
@@ -67,6 +68,8 @@ export interface SnapshotMessage {
   alerts: Alert[];
   /** The recent at-risk work orders, newest first (at most the feed's limit, 50 by default). */
   workOrders: WireWorkOrder[];
+  /** The recent proactive notifications, newest first (at most the feed's limit, 50 by default). */
+  proactiveNotifications: WireProactiveNotification[];
   /** The recent insights, newest first: diversion suggestions, the latest driver report per score. */
   insights: WireInsight[];
   /** The current tag ranking of every series (pipeline, window, key, polarity); absent: none. */
@@ -101,6 +104,12 @@ export interface TagRankingMessage {
   rankings: WireTagRanking[];
 }
 
+/** A proactive notification just raised; to every client whatever its subscription, like work orders. */
+export interface ProactiveNotificationMessage {
+  type: 'proactiveNotification';
+  notification: WireProactiveNotification;
+}
+
 export type ErrorCode = 'bad-json' | 'bad-message' | 'unknown-type' | 'forbidden' | 'not-found';
 
 export interface ErrorMessage {
@@ -114,6 +123,7 @@ export type ServerMessage =
   | IndicatorsMessage
   | AlertMessage
   | WorkOrderMessage
+  | ProactiveNotificationMessage
   | TagRankingMessage
   | InsightMessage
   | ErrorMessage;

@@ -30,6 +30,11 @@ import { alertRow, deadLetterRow, type AlertRecord, type AlertRow, type DeadLett
 import type { ServerCapabilities } from './server-capabilities.js';
 import type { WorkOrder } from '../../analytics/at-risk/work-order.js';
 import { workOrderEncoder, type WorkOrderRow } from './work-order-rows.js';
+import type { ProactiveNotification } from '../../analytics/proactive/proactive-notification.js';
+import {
+  proactiveNotificationEncoder,
+  type ProactiveNotificationRow,
+} from './proactive-notification-rows.js';
 import type { Insight } from '../../analytics/insights/insight.js';
 import { insightEncoder, type InsightRow } from './insight-rows.js';
 import type { TagRanking } from '../../analytics/tags/tag-ranking.js';
@@ -85,6 +90,8 @@ export interface ClickHouseSink {
   writeAlerts(alerts: readonly AlertRecord[]): Promise<void>;
   /** At-risk work orders (`work_orders`, one row per id once merged). */
   writeWorkOrders(workOrders: readonly WorkOrder[]): Promise<void>;
+  /** Proactive notifications (`proactive_notifications`, one row per id once merged). */
+  writeProactiveNotifications(notifications: readonly ProactiveNotification[]): Promise<void>;
   /** Insights: diversion suggestions, driver reports (`insights`, one row per id once merged). */
   writeInsights(insights: readonly Insight[]): Promise<void>;
   /** Tag rankings (`tag_rankings`, one row per entry); early ones are skipped unless `writeEarlyValues`. */
@@ -126,6 +133,7 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     alerts: alertEncoder,
     dead_letters: deadLetterEncoder,
     work_orders: workOrderEncoder,
+    proactive_notifications: proactiveNotificationEncoder,
     insights: insightEncoder,
     tag_rankings: tagRankingEncoder,
   };
@@ -157,6 +165,9 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
   const alerts = writerFor<AlertRow>('alerts', (rows) => alertEncoder.encode(rows));
   const deadLetters = writerFor<DeadLetterRow>('dead_letters', (rows) => deadLetterEncoder.encode(rows));
   const workOrders = writerFor<WorkOrderRow>('work_orders', (rows) => workOrderEncoder.encode(rows));
+  const proactiveNotifications = writerFor<ProactiveNotificationRow>('proactive_notifications', (rows) =>
+    proactiveNotificationEncoder.encode(rows),
+  );
   const insights = writerFor<InsightRow>('insights', (rows) => insightEncoder.encode(rows));
   const tagRankings = writerFor<TagRankingRow>('tag_rankings', (rows) => tagRankingEncoder.encode(rows));
 
@@ -234,6 +245,10 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
       const writtenAtMs = now();
       return workOrders.write(batch.map((workOrder) => ({ workOrder, writtenAtMs })));
     },
+    writeProactiveNotifications(batch) {
+      const writtenAtMs = now();
+      return proactiveNotifications.write(batch.map((notification) => ({ notification, writtenAtMs })));
+    },
     writeInsights(batch) {
       const writtenAtMs = now();
       return insights.write(batch.map((insight) => ({ insight, writtenAtMs })));
@@ -247,9 +262,16 @@ export function createClickHouseSink(options: ClickHouseSinkOptions): ClickHouse
     async close(closeOptions) {
       if (retentionTimer !== undefined) clearInterval(retentionTimer);
       await Promise.all(
-        [interactions, values, alerts, deadLetters, workOrders, insights, tagRankings].map((w) =>
-          w.close(closeOptions),
-        ),
+        [
+          interactions,
+          values,
+          alerts,
+          deadLetters,
+          workOrders,
+          proactiveNotifications,
+          insights,
+          tagRankings,
+        ].map((w) => w.close(closeOptions)),
       );
       await retentionRunning;
       if (ownConnection) await connection.close();

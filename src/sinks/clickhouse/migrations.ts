@@ -26,6 +26,7 @@ export const TABLES = [
   'alerts',
   'dead_letters',
   'work_orders',
+  'proactive_notifications',
   'tag_rankings',
   'insights',
 ] as const;
@@ -287,6 +288,47 @@ ORDER BY (pipeline, \`window\`, key_id, polarity, window_start_ms, tag_rank)`,
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(ts)
 ORDER BY (kind, insight_key, ts_ms, id)`,
+      ];
+    },
+  },
+  {
+    version: 5,
+    description: 'proactive_notifications',
+    statements({ database, capabilities: caps }) {
+      const lc = lowCardinality(caps);
+      return [
+        // Proactive notifications (src/analytics/proactive). The id is a hash of pipeline, entity,
+        // series and cycle start, so a replay raises the same id: one row per id once merged (read
+        // with FINAL). The partition is the cycle start's day, not ts: a replay may cross on
+        // another event, and ReplacingMergeTree only collapses rows within one partition.
+        sql`CREATE TABLE IF NOT EXISTS ${qualified(database, 'proactive_notifications')} (
+  id String,
+  pipeline ${lc},
+  entity_field ${lc},
+  entity_pseudonym String,
+  customer_pseudonym String,
+  segment ${lc},
+  series ${lc},
+  remaining Float64,
+  predicted_usage Float64,
+  horizon_ms UInt64,
+  margin Float64,
+  predicted_run_out_ms Nullable(UInt64),
+  run_out_probability Float64,
+  usage_next_bucket Float64,
+  bucket_ms UInt64,
+  level Float64,
+  trend Float64,
+  residual_sd Float64,
+  history_buckets UInt32,
+  ts_ms UInt64,
+  ts ${timeOf(caps, 'ts_ms')},
+  cycle_start_ms UInt64,
+  cycle_start ${timeOf(caps, 'cycle_start_ms')},
+  written_at_ms UInt64
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMMDD(cycle_start)
+ORDER BY id`,
       ];
     },
   },

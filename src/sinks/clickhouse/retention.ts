@@ -21,6 +21,7 @@ export const PARTITION_TIME_COLUMN: Record<TableName, string> = {
   alerts: 'starts_at',
   dead_letters: 'ts',
   work_orders: 'period_start',
+  proactive_notifications: 'cycle_start',
   insights: 'ts',
   tag_rankings: 'window_start',
 };

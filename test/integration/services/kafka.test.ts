@@ -94,7 +94,14 @@ describe('kafkajs against the integration broker', () => {
     await admin.connect();
 
     const metadata = await admin.fetchTopicMetadata({
-      topics: ['cx.events', 'cx.deadletter', 'cx.alerts', 'cx.workorders', 'cx.indicators'],
+      topics: [
+        'cx.events',
+        'cx.deadletter',
+        'cx.alerts',
+        'cx.workorders',
+        'cx.notifications',
+        'cx.indicators',
+      ],
     });
 
     const partitions = Object.fromEntries(metadata.topics.map((t) => [t.name, t.partitions.length]));
@@ -104,6 +111,7 @@ describe('kafkajs against the integration broker', () => {
       'cx.deadletter',
       'cx.events',
       'cx.indicators',
+      'cx.notifications',
       'cx.workorders',
     ]);
   });

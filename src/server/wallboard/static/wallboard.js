@@ -2,6 +2,11 @@
 // (docs/websocket.md). Plain JS, no build step. Everything shown is state kept here from the
 // snapshot and the updates; a reconnect brings a fresh snapshot.
 import { formatAge, formatValue, worst } from './format.js';
+import {
+  applyProactiveNotification,
+  renderProactiveNotifications,
+  resetProactiveNotifications,
+} from './proactive.js';
 import { applyInsight, renderInsights, resetInsights } from './insights.js';
 import { applyTagRankings, renderTagRankings } from './tag-rankings.js';
 import { FUNNEL_INDICATORS, applyFunnelValue, renderFunnel, resetFunnel } from './funnel.js';
@@ -549,6 +554,8 @@ function onMessage(message) {
       state.workOrders.clear();
       for (const o of message.workOrders ?? []) applyWorkOrder(o);
       renderWorkOrders();
+      resetProactiveNotifications(message.proactiveNotifications ?? []);
+      renderProactiveNotifications($('proactive-notifications'), $('no-proactive-notifications'));
       resetInsights(message.insights ?? []);
       renderInsights($('insights'), $('no-insights'));
       applyTagRankings(message.tagRankings, true);
@@ -582,6 +589,14 @@ function onMessage(message) {
       document.body.dataset.insightMessages = String(Number(document.body.dataset.insightMessages ?? 0) + 1);
       applyInsight(message.insight);
       renderInsights($('insights'), $('no-insights'));
+      break;
+    case 'proactiveNotification':
+      // Counted for the e2e test, which checks that a notification arrived live, not in a snapshot.
+      document.body.dataset.proactiveNotificationMessages = String(
+        Number(document.body.dataset.proactiveNotificationMessages ?? 0) + 1,
+      );
+      applyProactiveNotification(message.notification);
+      renderProactiveNotifications($('proactive-notifications'), $('no-proactive-notifications'));
       break;
     case 'error':
       console.warn('wallboard: server error', message.code, message.message);

@@ -55,7 +55,9 @@ describe('ClickHouse migrations', () => {
       'alerts',
       'dead_letters',
       'indicator_values',
+      'insights',
       'interactions',
+      'proactive_notifications',
       'schema_migrations',
       'tag_rankings',
       'work_orders',
@@ -74,6 +76,7 @@ describe('ClickHouse migrations', () => {
       { table: 'alerts', name: 'starts_at', type: time, default_kind: 'MATERIALIZED' },
       { table: 'dead_letters', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
       { table: 'indicator_values', name: 'window_start', type: time, default_kind: 'MATERIALIZED' },
+      { table: 'insights', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
       { table: 'interactions', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
       {
         table: 'interactions',
@@ -81,6 +84,7 @@ describe('ClickHouse migrations', () => {
         type: capabilities.lowCardinality ? 'LowCardinality(String)' : 'String',
         default_kind: '',
       },
+      { table: 'proactive_notifications', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
       { table: 'tag_rankings', name: 'window_start', type: time, default_kind: 'MATERIALIZED' },
       { table: 'work_orders', name: 'ts', type: time, default_kind: 'MATERIALIZED' },
     ]);

@@ -1,5 +1,6 @@
 /** Definitions and event builders shared by the proactive-care tests. */
 import type { ProactiveCareDefinition } from '../../../../src/config/proactive-care-section.js';
+import type { ProactiveNotification } from '../../../../src/analytics/proactive/proactive-notification.js';
 import type { AccountUsageEvent } from '../../../../src/events/types.js';
 
 export const HOUR = 3_600_000;
@@ -69,4 +70,32 @@ export function steadyAccount(
     events.push(usage(accountId, fromTs + i * step + step / 2, each, left));
   }
   return events;
+}
+
+/** A notification as the forecaster raises it, for the sinks' and the server's tests. */
+export function notification(n: number, extra: Partial<ProactiveNotification> = {}): ProactiveNotification {
+  return {
+    id: `pn-${n}`,
+    ts: T0 + n * HOUR,
+    pipeline: 'proactive-care',
+    entityField: 'accountId',
+    entity: pseudonymise(`acc-${n}`),
+    customer: pseudonymise(`cu-${n}`),
+    segment: 'prepaid',
+    series: 'data-mb',
+    remaining: 1840,
+    predictedUsage: 1680,
+    horizonMs: 7 * DAY,
+    margin: 0.1,
+    predictedRunOutTs: T0 + n * HOUR + 184 * HOUR,
+    runOutProbability: 0.25,
+    usageNextBucket: 240,
+    bucketMs: DAY,
+    level: 239.5,
+    trend: 0.5,
+    residualSd: 12.5,
+    historyBuckets: 7,
+    cycleStartTs: T0,
+    ...extra,
+  };
 }

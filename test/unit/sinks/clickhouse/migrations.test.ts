@@ -34,7 +34,7 @@ describe('migrate', () => {
   it('creates the database, the record table and the six tables on 18.16 with its dialect', async () => {
     const { connection, commands, inserted } = recordingConnection('18.16.1');
     const result = await migrate(connection, { database: 'cxpulse' });
-    expect(result).toMatchObject({ applied: [1, 2, 3, 4], current: 4 });
+    expect(result).toMatchObject({ applied: [1, 2, 3, 4, 5], current: 5 });
     expect(commands[0]).toBe('CREATE DATABASE IF NOT EXISTS `cxpulse`');
     const ddl = commands.join('\n');
     for (const table of [
@@ -46,6 +46,7 @@ describe('migrate', () => {
       'work_orders',
       'tag_rankings',
       'insights',
+      'proactive_notifications',
     ]) {
       expect(ddl).toContain(`CREATE TABLE IF NOT EXISTS \`cxpulse\`.\`${table}\``);
     }
@@ -69,11 +70,19 @@ describe('migrate', () => {
         table: '`cxpulse`.`schema_migrations`',
         rows: [expect.objectContaining({ version: 4, description: 'insights' })],
       },
+      {
+        table: '`cxpulse`.`schema_migrations`',
+        rows: [expect.objectContaining({ version: 5, description: 'proactive_notifications' })],
+      },
     ]);
     expect(ddl).toContain(
       "period_start DateTime('UTC') MATERIALIZED toDateTime(intDiv(`period_start_ms`, 1000), 'UTC')",
     );
     expect(ddl).toContain('PARTITION BY toYYYYMMDD(period_start)\nORDER BY id');
+    expect(ddl).toContain(
+      "cycle_start DateTime('UTC') MATERIALIZED toDateTime(intDiv(`cycle_start_ms`, 1000), 'UTC')",
+    );
+    expect(ddl).toContain('PARTITION BY toYYYYMMDD(cycle_start)\nORDER BY id');
   });
 
   it('uses LowCardinality and DateTime64 on a current server', async () => {
