@@ -230,6 +230,27 @@ const EXPECTED: Record<string, { columns: string[]; target?: [pipeline: string, 
   'cxpulse-insights/Latest insights': {
     columns: ['raised', 'kind', 'key', 'state', 'subject', 'value', 'summary', 'id'],
   },
+  'cxpulse-proactive-care/Proactive notifications by allowance': {
+    columns: ['time', 'series', 'notifications'],
+  },
+  'cxpulse-proactive-care/Warning lead time': { columns: ['series', 'median_lead_days', 'notifications'] },
+  'cxpulse-proactive-care/Latest proactive notifications': {
+    columns: [
+      'raised',
+      'segment',
+      'series',
+      'remaining',
+      'predicted_usage',
+      'horizon_days',
+      'runs_out',
+      'run_out_probability',
+      'next_bucket_usage',
+      'history_buckets',
+      'entity',
+      'customer',
+      'id',
+    ],
+  },
   'cxpulse-pipeline-health/Events stored per minute': { columns: ['time', 'type', 'events'] },
   'cxpulse-pipeline-health/Indicator values per minute': { columns: ['time', 'pipeline', 'values_written'] },
   'cxpulse-pipeline-health/Dead letters by reason': { columns: ['time', 'reason', 'dead_letters'] },
@@ -332,6 +353,7 @@ describe('dashboards', () => {
       'cxpulse-journey-funnels',
       'cxpulse-people-opinion',
       'cxpulse-pipeline-health',
+      'cxpulse-proactive-care',
       'cxpulse-tag-rankings',
       'cxpulse-voice-of-customer',
     ]);
@@ -526,6 +548,41 @@ describe('dashboards', () => {
     }
     const answers = top.map((r) => Number(r.tagged_answers));
     expect(answers).toEqual([...answers].sort((a, b) => b - a));
+  });
+
+  it('list the stored proactive notifications, newest first, with their forecast, per allowance', async () => {
+    const dashboard = dashboards.find((d) => d.uid === 'cxpulse-proactive-care')!;
+    const rowsOf = async (title: string, series: string[]) =>
+      (
+        await run(
+          expandGrafanaSql(dashboard.panels.find((p) => p.title === title)!.targets[0]!.rawSql!, {
+            ...range,
+            intervalMs: minute,
+            variables: [{ name: 'series', selected: series, options: ['credit', 'data-mb'] }],
+          }),
+        )
+      ).rows;
+    const expected = [...seeded.proactiveNotifications].sort((a, b) => b.ts - a.ts);
+    expect(expected.map((n) => n.series).sort()).toEqual(['credit', 'data-mb']);
+    const latest = await rowsOf('Latest proactive notifications', ['$__all']);
+    expect(latest.map((r) => r.id)).toEqual(expected.map((n) => n.id));
+    const data = expected.find((n) => n.series === 'data-mb')!;
+    const row = latest.find((r) => r.id === data.id)!;
+    expect(row).toMatchObject({
+      segment: 'prepaid',
+      series: 'data-mb',
+      horizon_days: '7',
+      entity: data.entity,
+    });
+    expect(Number(row.remaining)).toBeCloseTo(data.remaining, 1);
+    expect(Number(row.predicted_usage)).toBeCloseTo(data.predictedUsage, 1);
+    expect(Number(row.history_buckets)).toBe(data.historyBuckets);
+    const lead = await rowsOf('Warning lead time', ['data-mb']);
+    expect(lead).toHaveLength(1);
+    expect(Number(lead[0]!.median_lead_days)).toBeCloseTo(
+      (data.predictedRunOutTs! - data.ts) / 86_400_000,
+      2,
+    );
   });
 
   it('show the stored diversion suggestion and the newest driver ranking as raised', async () => {

@@ -13,6 +13,8 @@ import { createClickHouseSink } from '../../../src/sinks/clickhouse/clickhouse-s
 import type { AlertRecord } from '../../../src/sinks/clickhouse/rows.js';
 import { atRiskWorkOrders } from '../../../src/analytics/at-risk/at-risk-work-orders.js';
 import type { WorkOrder } from '../../../src/analytics/at-risk/work-order.js';
+import type { ProactiveNotification } from '../../../src/analytics/proactive/proactive-notification.js';
+import { proactiveNotifications } from '../../../src/analytics/proactive/proactive-notifications.js';
 import { createPseudonymiser } from '../../../src/sinks/clickhouse/pseudonymiser.js';
 import { parseScenario } from '../../../src/sources/simulator/scenario.js';
 import { createScenarioSimulator } from '../../../src/sources/simulator/scripted-simulator.js';
@@ -42,6 +44,7 @@ export interface SeedResult {
   workOrders: WorkOrder[];
   tagRankings: TagRanking[];
   insights: Insight[];
+  proactiveNotifications: ProactiveNotification[];
 }
 
 /** The sink's pseudonymisation secret here, so work orders join with the stored interactions. */
@@ -180,6 +183,63 @@ export async function raiseInsights(startTs: number, durationMs: number): Promis
   return out;
 }
 
+/**
+ * Proactive notifications of two prepaid accounts (a data allowance and a credit balance) whose
+ * steady use, reported every 5 minutes for five days, reaches a week's forecast with its margin
+ * 10 minutes into the span: with the shipped proactive-care pipeline each raises one notification
+ * there. Their usage events are stored too (interactions keeps every event type).
+ */
+export function raiseProactiveNotifications(startTs: number): {
+  events: CxEvent[];
+  notifications: ProactiveNotification[];
+} {
+  const pipeline = loadPipelineFile('pipelines/proactive-care.yaml');
+  const care = pipeline.proactiveCare!;
+  const day = 86_400_000;
+  const step = 5 * 60_000;
+  const first = startTs - 5 * day;
+  const crossAt = startTs + 10 * 60_000;
+  const horizonDays = care.horizonMs / day;
+  const events: CxEvent[] = [];
+  for (const [account, metric, perDay] of [
+    ['acc-dashboards-data', 'data-mb', 240],
+    ['acc-dashboards-credit', 'credit', 3],
+  ] as const) {
+    const each = (perDay * step) / day;
+    let remaining = perDay * horizonDays * (1 + care.margin) + (perDay * (crossAt - first)) / day;
+    for (let ts = first; ts <= startTs + 20 * 60_000; ts += step) {
+      remaining -= each;
+      events.push({
+        id: `${account}-${ts}`,
+        type: 'account.usage',
+        ts,
+        segment: 'prepaid',
+        accountId: account,
+        customerId: `cu-${account}`,
+        metric,
+        used: each,
+        remaining,
+      });
+    }
+  }
+  events.sort((a, b) => a.ts - b.ts);
+  const notifications: ProactiveNotification[] = [];
+  const events$ = new Subject<CxEvent[]>();
+  events$
+    .pipe(
+      proactiveNotifications({
+        pipeline: pipeline.name,
+        care,
+        pseudonymise: createPseudonymiser(SECRET),
+        ...(pipeline.source.eventTypes ? { eventTypes: pipeline.source.eventTypes } : {}),
+      }),
+    )
+    .subscribe((batch) => notifications.push(...batch));
+  for (let i = 0; i < events.length; i += 500) events$.next(events.slice(i, i + 500));
+  events$.complete();
+  return { events, notifications };
+}
+
 export function sampleAlerts(startTs: number): AlertRecord[] {
   const minute = 60_000;
   return [
@@ -251,6 +311,7 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
   const rankings = rankTags(events);
   const alerts = sampleAlerts(startTs);
   const insights = await raiseInsights(startTs, durationMs);
+  const proactive = raiseProactiveNotifications(startTs);
   const broken = decodeBatch(
     [
       { value: Buffer.from('{not json'), offset: '1', partition: 0 },
@@ -281,6 +342,8 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
       sink.writeWorkOrders(workOrders),
       sink.writeTagRankings(rankings),
       sink.writeInsights(insights),
+      sink.writeEvents(proactive.events),
+      sink.writeProactiveNotifications(proactive.notifications),
     ]);
   } finally {
     await sink.close();
@@ -293,5 +356,6 @@ export async function seedHistory(options: SeedOptions): Promise<SeedResult> {
     workOrders,
     tagRankings: rankings,
     insights,
+    proactiveNotifications: proactive.notifications,
   };
 }
