@@ -133,45 +133,50 @@ export class SpaceSaving {
     return s;
   }
 
+  // Both sifts move a hole rather than swapping: each moved counter's position is written once.
   private siftUp(i: number): void {
-    const counts = this.counts;
+    const { items, counts, errors, at } = this;
+    const item = items[i]!;
+    const count = counts[i]!;
+    const error = errors[i]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (counts[parent]! <= counts[i]!) return;
-      this.swap(i, parent);
+      if (counts[parent]! <= count) break;
+      this.place(i, items[parent]!, counts[parent]!, errors[parent]!);
       i = parent;
     }
+    items[i] = item;
+    counts[i] = count;
+    errors[i] = error;
+    at.set(item, i);
   }
 
   private siftDown(i: number): void {
-    const counts = this.counts;
+    const { items, counts, errors, at } = this;
     const n = counts.length;
+    const item = items[i]!;
+    const count = counts[i]!;
+    const error = errors[i]!;
     for (;;) {
       const left = 2 * i + 1;
-      if (left >= n) return;
+      if (left >= n) break;
       const right = left + 1;
       const child = right < n && counts[right]! < counts[left]! ? right : left;
-      if (counts[i]! <= counts[child]!) return;
-      this.swap(i, child);
+      if (count <= counts[child]!) break;
+      this.place(i, items[child]!, counts[child]!, errors[child]!);
       i = child;
     }
+    items[i] = item;
+    counts[i] = count;
+    errors[i] = error;
+    at.set(item, i);
   }
 
-  private swap(i: number, j: number): void {
-    const items = this.items;
-    const counts = this.counts;
-    const errors = this.errors;
-    const item = items[i]!;
-    items[i] = items[j]!;
-    items[j] = item;
-    const count = counts[i]!;
-    counts[i] = counts[j]!;
-    counts[j] = count;
-    const error = errors[i]!;
-    errors[i] = errors[j]!;
-    errors[j] = error;
-    this.at.set(items[i]!, i);
-    this.at.set(items[j]!, j);
+  private place(i: number, item: string, count: number, error: number): void {
+    this.items[i] = item;
+    this.counts[i] = count;
+    this.errors[i] = error;
+    this.at.set(item, i);
   }
 }
 
@@ -198,25 +203,75 @@ export function mergeSpaceSaving(inputs: readonly SpaceSaving[], capacity: numbe
     floors += s.floor;
     total += s.total;
   }
-  // Start every item at Σ floor_j (what inputs that do not monitor it contribute) and swap in each
-  // input's own counter where it has one.
-  const merged = new Map<string, { count: number; error: number }>();
+  // Every item starts at Σ floor_j (what inputs that do not monitor it contribute) and each input
+  // that monitors it swaps its floor for its own counter. Parallel arrays, no object per item: a
+  // window of 60 panes merges thousands of items, on every early firing and every close.
+  const index = new Map<string, number>();
+  const items: string[] = [];
+  const counts: number[] = [];
+  const errors: number[] = [];
   for (const s of inputs) {
     const floor = s.floor;
     s.forEachEntry((item, count, error) => {
-      let e = merged.get(item);
-      if (e === undefined) merged.set(item, (e = { count: floors, error: floors }));
-      e.count += count - floor;
-      e.error += error - floor;
+      let i = index.get(item);
+      if (i === undefined) {
+        i = items.length;
+        index.set(item, i);
+        items.push(item);
+        counts.push(floors);
+        errors.push(floors);
+      }
+      counts[i]! += count - floor;
+      errors[i]! += error - floor;
     });
   }
-  const entries: SpaceSavingEntry[] = [];
-  for (const [item, e] of merged) entries.push({ item, count: e.count, error: e.error });
+  const n = items.length;
+  const order = Array.from({ length: n }, (_, i) => i);
   let floor = floors;
-  if (entries.length > capacity) {
-    entries.sort(compareEntries);
-    floor = Math.max(floor, entries[capacity]!.count);
-    entries.length = capacity;
+  if (n > capacity) {
+    // Only which m are kept matters here (rankings sort their own top): select, do not sort.
+    const before = (a: number, b: number) =>
+      counts[b]! - counts[a]! ||
+      counts[b]! - errors[b]! - (counts[a]! - errors[a]!) ||
+      (items[a]! < items[b]! ? -1 : items[a]! > items[b]! ? 1 : 0);
+    selectFirst(order, capacity, before);
+    for (let k = capacity; k < n; k++) if (counts[order[k]!]! > floor) floor = counts[order[k]!]!;
+    order.length = capacity;
   }
+  const entries: SpaceSavingEntry[] = order.map((i) => ({
+    item: items[i]!,
+    count: counts[i]!,
+    error: errors[i]!,
+  }));
   return SpaceSaving.fromEntries(capacity, entries, total, floor);
+}
+
+/** Rearranges `a` so that its first k elements are the k first by `before` (in no order): quickselect. */
+function selectFirst(a: number[], k: number, before: (x: number, y: number) => number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot, so runs already in order stay linear.
+    const mid = (lo + hi) >> 1;
+    if (before(a[mid]!, a[lo]!) < 0) swap(a, mid, lo);
+    if (before(a[hi]!, a[lo]!) < 0) swap(a, hi, lo);
+    if (before(a[hi]!, a[mid]!) < 0) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (before(a[i]!, pivot) < 0) i++;
+      while (before(pivot, a[j]!) < 0) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: number[], i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }

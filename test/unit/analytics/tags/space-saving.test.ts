@@ -206,6 +206,35 @@ describe('mergeSpaceSaving', () => {
     );
   });
 
+  it('keeps exactly the m largest merged counters (count, then guaranteed count, then name)', () => {
+    fc.assert(
+      fc.property(cutStreams, fc.integer({ min: 1, max: 24 }), ({ parts }, capacity) => {
+        const summaries = parts.map((p) => summarise(p, capacity));
+        // The merged counter of every item of the union, by the documented formula, fully sorted.
+        const floors = summaries.reduce((sum, s) => sum + s.floor, 0);
+        const union = new Set(summaries.flatMap((s) => s.entries().map((e) => e.item)));
+        const all = [...union].map((item) => {
+          let count = 0;
+          let error = 0;
+          for (const s of summaries) {
+            const e = s.estimate(item);
+            count += e.count;
+            error += e.error;
+          }
+          return { item, count, error };
+        });
+        all.sort(
+          (a, b) =>
+            b.count - a.count || b.count - b.error - (a.count - a.error) || (a.item < b.item ? -1 : 1),
+        );
+        const merged = mergeSpaceSaving(summaries, capacity);
+        expect(merged.entries()).toEqual(all.slice(0, capacity));
+        expect(merged.floor).toBe(Math.max(floors, all[capacity]?.count ?? 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('of nothing is an empty summary, and refuses inputs of another capacity', () => {
     const empty = mergeSpaceSaving([], 8);
     expect(empty.size).toBe(0);
