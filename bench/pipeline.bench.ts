@@ -17,14 +17,11 @@
  * `BENCH_OBJECT_STATES=1` runs the engine with every pane state an object (the accumulators' numeric
  * forms hidden), to compare with numeric pane states in one session.
  *
- * Both run in a child process as compiled JavaScript, as production runs (bench-child.ts; under the
- * tsx loader the hand loop ran at about half its compiled speed, which flattered the ratio), with the
- * heap growth `cxpulse` applies, and every round starts from a full GC (untimed), so neither pays
- * for the other's garbage.
+ * Both run as compiled JavaScript, as production runs (bench-child.ts; under the tsx loader the hand
+ * loop ran at about half its compiled speed, which flattered the ratio), with the heap growth
+ * `cxpulse` applies, each task in child processes of its own (see run()).
  */
 import { Subject } from 'rxjs';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { DEFAULT_CONFIG } from '../src/config/app-config.js';
 import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import type { PipelineDefinition } from '../src/config/pipeline-definition.js';
@@ -328,16 +325,17 @@ function earlyFiringMs(pipeline: PipelineDefinition, batches: CxEvent[][]): numb
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-/** A full GC: `--expose-gc` in the child, or the same flag set late (the tsx runtime). */
-function fullGc(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+type Task = 'engine' | 'baseline';
+
+interface Workload {
+  pipeline: PipelineDefinition;
+  events: CxEvent[];
+  batches: CxEvent[][];
 }
 
-function measure(): BenchResult[] {
+function workload(): Workload {
   const pipeline = contactCenterPipeline();
+  // Seeded: every child builds the same events.
   const events = contactCenterEvents({
     events: 500_000,
     queues: 40,
@@ -345,24 +343,56 @@ function measure(): BenchResult[] {
     eventsPerSecond: 1_000,
     disorderMs: 5_000,
   });
-  const batches = inBatches(events, 1_000);
+  return { pipeline, events, batches: inBatches(events, 1_000) };
+}
 
+interface CheckReport {
+  valuesPerRun: number;
+  earlyFiringMs: number;
+}
+
+/** Child `check`: engine and baseline give the same values; the cost of one early firing. */
+function check(): CheckReport {
+  const { pipeline, batches } = workload();
   const engineCheck = runEngine(pipeline, batches);
   const baselineCheck = runBaseline(pipeline, batches);
   const relative = Math.abs(engineCheck.sum - baselineCheck.sum) / Math.max(1, Math.abs(baselineCheck.sum));
   if (engineCheck.values !== baselineCheck.values || relative > 1e-9) {
     throw new Error(`engine and baseline disagree: ${JSON.stringify({ engineCheck, baselineCheck })}`);
   }
+  return { valuesPerRun: engineCheck.values, earlyFiringMs: earlyFiringMs(pipeline, batches) };
+}
 
-  const samples = sampleRates(
-    {
-      engine: () => (runEngine(pipeline, batches), events.length),
-      baseline: () => (runBaseline(pipeline, batches), events.length),
-    },
-    { warmup: 2, rounds: 9, beforeEach: fullGc() },
-  );
+const WARMUP_ROUNDS = 2;
+const ROUNDS_PER_CHILD = 3;
+const CHILDREN_PER_TASK = 3;
+
+/** Child `engine` or `baseline`: events/s of each measured round. */
+function rates(task: Task): number[] {
+  const { pipeline, events, batches } = workload();
+  const run = task === 'engine' ? runEngine : runBaseline;
+  return sampleRates(
+    { [task]: () => (run(pipeline, batches), events.length) } as Record<Task, () => number>,
+    { warmup: WARMUP_ROUNDS, rounds: ROUNDS_PER_CHILD },
+  )[task];
+}
+
+/**
+ * Each task runs in children of its own, alternating (engine, baseline, baseline, engine, …), so
+ * neither shares a heap, a GC schedule or JIT feedback with the other; round i of the engine's j-th
+ * child pairs with round i of the baseline's j-th child for the paired ratio.
+ */
+export async function run(): Promise<BenchResult[]> {
+  const command = await benchChildCommand(import.meta.url);
+  const checked = runBenchChild<CheckReport>(command, [CHILD_FLAG, 'check']);
+  const samples: Record<Task, number[]> = { engine: [], baseline: [] };
+  for (let c = 0; c < CHILDREN_PER_TASK; c++) {
+    const order: Task[] = c % 2 === 0 ? ['engine', 'baseline'] : ['baseline', 'engine'];
+    for (const task of order) samples[task].push(...runBenchChild<number[]>(command, [CHILD_FLAG, task]));
+  }
   const engineRate = median(samples.engine);
   const baselineRate = median(samples.baseline);
+  const pipeline = contactCenterPipeline();
   return [
     {
       ...compared('pipeline.contact-center.throughput', 'events/s', engineRate, baselineRate),
@@ -370,25 +400,23 @@ function measure(): BenchResult[] {
       ratio: Math.round(pairedRatio(samples.engine, samples.baseline) * 1000) / 1000,
       ratioOfMedians: Math.round((engineRate / baselineRate) * 1000) / 1000,
       keys: 200,
-      events: events.length,
+      events: 500_000,
       batchSize: 1_000,
       indicators: pipeline.indicators.length,
       windows: pipeline.windows.map((w) => w.name),
-      valuesPerRun: engineCheck.values,
-      earlyFiringMs: Math.round(earlyFiringMs(pipeline, batches) * 10) / 10,
+      valuesPerRun: checked.valuesPerRun,
+      earlyFiringMs: Math.round(checked.earlyFiringMs * 10) / 10,
       numericStates: !OBJECT_STATES,
       runtime: benchChildRuntime(),
+      rounds: `${CHILDREN_PER_TASK} children × ${ROUNDS_PER_CHILD} rounds per task`,
     },
   ];
-}
-
-export async function run(): Promise<BenchResult[]> {
-  const command = await benchChildCommand(import.meta.url);
-  return runBenchChild<BenchResult[]>(command, [CHILD_FLAG]);
 }
 
 if (process.argv.includes(CHILD_FLAG)) {
   // As `cxpulse` does at start (runtime-tuning.ts).
   applyHeapGrowth(Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent));
-  process.stdout.write(`${JSON.stringify(measure())}\n`);
+  const mode = process.argv[process.argv.indexOf(CHILD_FLAG) + 1];
+  const report = mode === 'check' ? check() : rates(mode === 'engine' ? 'engine' : 'baseline');
+  process.stdout.write(`${JSON.stringify(report)}\n`);
 }
