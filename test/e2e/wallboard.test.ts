@@ -25,6 +25,7 @@ const BILLING_VOICE = 'channel=voice,queue=billing/voice';
 const pipelines = [
   loadPipelineFile('pipelines/contact-center.yaml'),
   loadPipelineFile('pipelines/at-risk.yaml'),
+  loadPipelineFile('pipelines/tag-rankings.yaml'),
 ];
 const scenario = parseScenario(
   {
@@ -46,6 +47,18 @@ const scenario = parseScenario(
         waitMs: 360_000,
         from: '1m',
         to: '4m',
+      },
+      // A storm of complaints about the points-mall items from the second simulated minute (2 s
+      // here): the Top tags panel must show it first among the negative tags.
+      {
+        kind: 'tag-storm',
+        topic: 'plan-selector',
+        tag: 'points-mall-items',
+        text: 'The points mall items are not worth the points',
+        mood: 'negative',
+        perMinute: 300,
+        from: '2m',
+        to: '2h',
       },
     ],
   },
@@ -215,6 +228,23 @@ describe('wallboard', () => {
     expect(JSON.stringify(api)).not.toContain('cu-e2e-scripted-vip');
     expect(listed!.customer).toMatch(/^[0-9a-f]{64}$/);
     await page.screenshot({ path: 'reports/wallboard-work-orders.png' });
+  });
+
+  it('shows the tag storm first in the Top tags panel, with its share, as the API ranks it', async () => {
+    const firstNegative = page.locator('#tags-negative li').first();
+    await expect
+      .poll(() => firstNegative.getAttribute('data-tag'), { timeout: 30_000 })
+      .toBe('points-mall-items');
+    expect(await firstNegative.locator('.tag-share').textContent()).toMatch(/^\d+%/);
+    expect(await page.locator('#tags-positive li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#tags-negative-of').textContent()).toMatch(
+      /^of \d+ negative answers · 15m\/1m/,
+    );
+    const api = (await page.evaluate(
+      `fetch('/api/tag-rankings?window=15m/1m&polarity=negative&token=${OPERATOR_TOKEN}').then((r) => r.json())`,
+    )) as { rankings: Array<{ entries: Array<{ tag: string }> }> };
+    expect(api.rankings[0]!.entries[0]!.tag).toBe('points-mall-items');
+    await page.screenshot({ path: 'reports/wallboard-tag-rankings.png' });
   });
 
   it('reconnects after a server restart on the same port and shows fresh data', async () => {
