@@ -119,6 +119,9 @@ export function matchesIncident(firing: Firing, incident: IncidentLabel): boolea
     case 'customer-contacts':
       // One customer's bad day raises a work order (src/analytics/at-risk), never an alert.
       return false;
+    case 'account-usage':
+      // An account heading for zero balance gets a proactive-care notification, never an alert.
+      return false;
     case 'tag-storm':
       // Shows in the tag rankings; a negative-feedback alert on its topic is a true detection too.
       return (
