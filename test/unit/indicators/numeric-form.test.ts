@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INDICATOR_IDS, type IndicatorId } from '../../../src/config/pipeline-definition.js';
 import type { CxEvent } from '../../../src/events/types.js';
-import type { IndicatorAccumulator, NumericForm, NumericSlots } from '../../../src/indicators/accumulator.js';
+import type { NumericForm, NumericSlots } from '../../../src/indicators/accumulator.js';
 import { AgentStateTracker } from '../../../src/indicators/agent-state-tracker.js';
 import { EnrichmentMarks } from '../../../src/indicators/enrichment-marks.js';
 import { createAccumulator } from '../../../src/indicators/registry.js';
 import { RepeatContactTracker } from '../../../src/indicators/repeat-contact-tracker.js';
-import { withSummedFields } from '../../../src/indicators/summed-fields.js';
+import { writeSummary, type SummaryFields } from '../../../src/indicators/results.js';
+import { slotAccumulator } from '../../../src/indicators/slot-accumulator.js';
 import { cutsArb, def, eventsArb, run, runSplit } from './fixtures.js';
 
 /** Every indicator whose state is plain numbers has a numeric form; the others keep objects. */
@@ -118,29 +119,40 @@ describe('numeric form', () => {
   });
 });
 
-describe('withSummedFields', () => {
-  const counter: IndicatorAccumulator<{ n: number }> = {
+describe('slotAccumulator', () => {
+  const counter = slotAccumulator({
     name: 'c',
     eventTypes: ['contact.queued'],
-    create: () => ({ n: 0 }),
-    add: (s) => {
-      s.n++;
+    slots: ['n', 'm'],
+    add: (buf, at) => {
+      buf[at]!++;
+      buf[at + 1]! += 2;
     },
-    merge: (into, from) => {
-      into.n += from.n;
-    },
-    result: (s) => ({ value: s.n }),
+    value: { kind: 'ratio' },
+  });
+  const queued: CxEvent = {
+    id: 'e',
+    type: 'contact.queued',
+    ts: 0,
+    channel: 'voice',
+    queue: 'q',
+    contactId: 'c',
   };
 
-  it('refuses fields that do not describe create()', () => {
-    expect(() => withSummedFields({ ...counter, create: () => ({ n: 1 }) }, ['n'])).toThrow(/create\(\)/);
-    expect(() => withSummedFields(counter as never, ['n', 'm'] as never)).toThrow(/create\(\)/);
+  it("runs the same add() on its object form (a small array) and on a caller's slots", () => {
+    const state = counter.create();
+    counter.add(state, queued);
+    const buf = [9, 0, 0, 9];
+    counter.numeric!.add(buf, 1, queued);
+    expect(state).toEqual([1, 2]);
+    expect(buf).toEqual([9, 1, 2, 9]);
   });
 
-  it('keeps the object form as it was', () => {
-    const acc = withSummedFields(counter, ['n']);
-    const state = acc.create();
-    acc.add(state, { id: 'e', type: 'contact.queued', ts: 0, channel: 'voice', queue: 'q', contactId: 'c' });
-    expect(acc.result(state)).toEqual({ value: 1 });
+  it('declares its summary, and result() is that summary of the slots', () => {
+    expect(counter.numeric!.summary).toEqual({ kind: 'ratio' });
+    const into: SummaryFields = { value: null };
+    writeSummary(into, counter.numeric!.summary!, 1, 2);
+    expect(counter.numeric!.result([0, 1, 2], 1)).toEqual(into);
+    expect(counter.result([1, 2])).toEqual({ value: 0.5, numerator: 1, denominator: 2, samples: 2 });
   });
 });
