@@ -3,7 +3,8 @@
  *
  * Workload: ≈200 keys (40 queues × 5 channels), the pipeline's windows (1m, 5m/10s, 15m/1m; panes
  * of 10 s), its 9 count/rate/mean indicators (real accumulators from src/indicators/registry.ts),
- * 500 000 pre-decoded events in batches of 1 000, 1 000 events/s of event time, up to 5 s of disorder.
+ * 500 batches of 1 000 decoded events (a pool of 50 000 replayed ten times with later timestamps:
+ * ReplayedBatches), 1 000 events/s of event time, up to 5 s of disorder.
  *
  * - `engine`: the windowedIndicators operator, fed batch by batch through a Subject, then completed
  *   (so every window is final and emitted as IndicatorValue objects).
@@ -35,6 +36,7 @@ import {
   contactCenterEvents,
   contactCenterPipeline,
   inBatches,
+  ReplayedBatches,
 } from './contact-center-workload.js';
 import { benchChildCommand, benchChildRuntime, runBenchChild } from './bench-child.js';
 import { compared, median, pairedRatio, sampleRates, type BenchResult } from './harness.js';
@@ -55,7 +57,7 @@ interface Checksum {
   sum: number;
 }
 
-function runEngine(pipeline: PipelineDefinition, batches: CxEvent[][]): Checksum {
+function runEngine(pipeline: PipelineDefinition, batches: ReplayedBatches): Checksum {
   const input = new Subject<CxEvent[]>();
   const check: Checksum = { values: 0, sum: 0 };
   input.pipe(windowedIndicators({ pipeline, accumulators: accumulators(pipeline) })).subscribe((out) => {
@@ -64,7 +66,7 @@ function runEngine(pipeline: PipelineDefinition, batches: CxEvent[][]): Checksum
       if (v.value !== null) check.sum += v.value;
     }
   });
-  for (const batch of batches) input.next(batch);
+  for (let j = 0; j < batches.count; j++) input.next(batches.batch(j));
   input.complete();
   return check;
 }
@@ -105,7 +107,7 @@ interface BaselineValue {
 }
 
 /** The hand-written loop: what one would write for exactly this pipeline, with no engine. */
-function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checksum {
+function runBaseline(pipeline: PipelineDefinition, batches: ReplayedBatches): Checksum {
   const paneMs = 10_000;
   const windows = pipeline.windows.map((w) => ({
     name: w.name,
@@ -233,7 +235,8 @@ function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checks
     out.length = 0;
   };
 
-  for (const batch of batches) {
+  for (let j = 0; j < batches.count; j++) {
+    const batch = batches.batch(j);
     for (let i = 0; i < batch.length; i++) {
       const e = batch[i]!;
       if (e.ts > maxTs) maxTs = e.ts;
@@ -313,12 +316,11 @@ function runBaseline(pipeline: PipelineDefinition, batches: CxEvent[][]): Checks
   return check;
 }
 
-function earlyFiringMs(pipeline: PipelineDefinition, batches: CxEvent[][]): number {
+function earlyFiringMs(pipeline: PipelineDefinition, batches: ReplayedBatches): number {
   const engine = new WindowEngine(pipeline, accumulators(pipeline));
   const out: IndicatorValue[] = [];
   // Enough of the stream for the 15 m windows to be full, then one firing over all keys.
-  for (const batch of batches.slice(0, 1_200)) engine.processBatch(batch, out);
-  for (const batch of batches.slice(1_200, 1_230)) engine.processBatch(batch, out);
+  for (let j = 0; j < Math.min(batches.count, 1_230); j++) engine.processBatch(batches.batch(j), out);
   out.length = 0;
   const start = process.hrtime.bigint();
   engine.fireEarly(out);
@@ -327,23 +329,31 @@ function earlyFiringMs(pipeline: PipelineDefinition, batches: CxEvent[][]): numb
 
 type Task = 'engine' | 'baseline';
 
+const POOL_EVENTS = 50_000;
+const STREAM_EVENTS = 500_000;
+const EVENTS_PER_SECOND = 1_000;
+
 interface Workload {
   pipeline: PipelineDefinition;
-  events: CxEvent[];
-  batches: CxEvent[][];
+  batches: ReplayedBatches;
 }
 
 function workload(): Workload {
   const pipeline = contactCenterPipeline();
   // Seeded: every child builds the same events.
-  const events = contactCenterEvents({
-    events: 500_000,
+  const pool = contactCenterEvents({
+    events: POOL_EVENTS,
     queues: 40,
     channels: 5,
-    eventsPerSecond: 1_000,
+    eventsPerSecond: EVENTS_PER_SECOND,
     disorderMs: 5_000,
   });
-  return { pipeline, events, batches: inBatches(events, 1_000) };
+  const batches = new ReplayedBatches(
+    inBatches(pool, 1_000),
+    STREAM_EVENTS / 1_000,
+    (POOL_EVENTS / EVENTS_PER_SECOND) * 1_000,
+  );
+  return { pipeline, batches };
 }
 
 interface CheckReport {
@@ -369,10 +379,10 @@ const CHILDREN_PER_TASK = 3;
 
 /** Child `engine` or `baseline`: events/s of each measured round. */
 function rates(task: Task): number[] {
-  const { pipeline, events, batches } = workload();
+  const { pipeline, batches } = workload();
   const run = task === 'engine' ? runEngine : runBaseline;
   return sampleRates(
-    { [task]: () => (run(pipeline, batches), events.length) } as Record<Task, () => number>,
+    { [task]: () => (run(pipeline, batches), STREAM_EVENTS) } as Record<Task, () => number>,
     { warmup: WARMUP_ROUNDS, rounds: ROUNDS_PER_CHILD },
   )[task];
 }
@@ -382,11 +392,26 @@ function rates(task: Task): number[] {
  * neither shares a heap, a GC schedule or JIT feedback with the other; round i of the engine's j-th
  * child pairs with round i of the baseline's j-th child for the paired ratio.
  */
+/** Child `shared` (BENCH_PIPELINE_SHARED=1, to compare): both tasks interleaved in one process. */
+function sharedRates(): Record<Task, number[]> {
+  const { pipeline, batches } = workload();
+  return sampleRates(
+    {
+      engine: () => (runEngine(pipeline, batches), STREAM_EVENTS),
+      baseline: () => (runBaseline(pipeline, batches), STREAM_EVENTS),
+    },
+    { warmup: WARMUP_ROUNDS, rounds: ROUNDS_PER_CHILD * CHILDREN_PER_TASK },
+  );
+}
+
+const SHARED = process.env.BENCH_PIPELINE_SHARED === '1';
+
 export async function run(): Promise<BenchResult[]> {
   const command = await benchChildCommand(import.meta.url);
   const checked = runBenchChild<CheckReport>(command, [CHILD_FLAG, 'check']);
   const samples: Record<Task, number[]> = { engine: [], baseline: [] };
-  for (let c = 0; c < CHILDREN_PER_TASK; c++) {
+  if (SHARED) Object.assign(samples, runBenchChild<Record<Task, number[]>>(command, [CHILD_FLAG, 'shared']));
+  for (let c = 0; !SHARED && c < CHILDREN_PER_TASK; c++) {
     const order: Task[] = c % 2 === 0 ? ['engine', 'baseline'] : ['baseline', 'engine'];
     for (const task of order) samples[task].push(...runBenchChild<number[]>(command, [CHILD_FLAG, task]));
   }
@@ -400,7 +425,8 @@ export async function run(): Promise<BenchResult[]> {
       ratio: Math.round(pairedRatio(samples.engine, samples.baseline) * 1000) / 1000,
       ratioOfMedians: Math.round((engineRate / baselineRate) * 1000) / 1000,
       keys: 200,
-      events: 500_000,
+      events: STREAM_EVENTS,
+      pooledEvents: POOL_EVENTS,
       batchSize: 1_000,
       indicators: pipeline.indicators.length,
       windows: pipeline.windows.map((w) => w.name),
@@ -408,7 +434,9 @@ export async function run(): Promise<BenchResult[]> {
       earlyFiringMs: Math.round(checked.earlyFiringMs * 10) / 10,
       numericStates: !OBJECT_STATES,
       runtime: benchChildRuntime(),
-      rounds: `${CHILDREN_PER_TASK} children × ${ROUNDS_PER_CHILD} rounds per task`,
+      rounds: SHARED
+        ? `one process, ${ROUNDS_PER_CHILD * CHILDREN_PER_TASK} interleaved rounds per task`
+        : `${CHILDREN_PER_TASK} children × ${ROUNDS_PER_CHILD} rounds per task`,
     },
   ];
 }
@@ -417,6 +445,11 @@ if (process.argv.includes(CHILD_FLAG)) {
   // As `cxpulse` does at start (runtime-tuning.ts).
   applyHeapGrowth(Number(process.env.BENCH_HEAP_GROWTH ?? DEFAULT_CONFIG.runtime.heapGrowthPercent));
   const mode = process.argv[process.argv.indexOf(CHILD_FLAG) + 1];
-  const report = mode === 'check' ? check() : rates(mode === 'engine' ? 'engine' : 'baseline');
+  const report =
+    mode === 'check'
+      ? check()
+      : mode === 'shared'
+        ? sharedRates()
+        : rates(mode === 'engine' ? 'engine' : 'baseline');
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
