@@ -6,9 +6,10 @@
  * - `scenarios/demo.yaml` over 1 simulated hour at the demo's rate (100 events/s, seed 42): time to
  *   detect each incident (first transition to `firing` whose labels match its target, see
  *   `incident-scoring.ts`), missed when none before its end + 2 minutes;
- * - `scenarios/baseline.yaml` (no incident) over 6 simulated hours at 10 events/s (seed 7): false
- *   alerts. The low rate keeps the whole benchmark near 40 s of CPU; note that it makes small
- *   per-key windows noisier than at the demo's rate.
+ * - `scenarios/baseline.yaml` (no incident) over one simulated day from Monday 08:00 (the target's
+ *   unit; `INCIDENTS_BASELINE_HOURS` shortens or lengthens it) at 10 events/s (seed 7): false alerts.
+ *   The low rate keeps a seed pair near 3 minutes of CPU; note that it makes small per-key windows
+ *   noisier than at the demo's rate, the night's most of all.
  * False alerts per simulated day per pipeline are counted over both runs (demo firings that match no
  * incident count as false too) and scaled to 24 h.
  *
@@ -59,10 +60,31 @@ interface RunSpec {
   spanMs: number;
 }
 
-function runsFor(demoSeed: number, baselineSeed: number): RunSpec[] {
+/**
+ * The target's unit is a simulated day: a shorter baseline scales each false alert up (one alert in
+ * 6 h reads as 4/day) and never sees the night's thin traffic, where small per-key windows are
+ * noisiest.
+ */
+export const DEFAULT_BASELINE_HOURS = 24;
+
+/** `INCIDENTS_BASELINE_HOURS`: simulated hours of the baseline run, default a full day. */
+export function parseBaselineHours(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DEFAULT_BASELINE_HOURS;
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0)
+    throw new RangeError(`INCIDENTS_BASELINE_HOURS: "${text}" is not a positive number of hours`);
+  return hours;
+}
+
+function runsFor(demoSeed: number, baselineSeed: number, baselineHours: number): RunSpec[] {
   return [
     { scenarioFile: 'scenarios/demo.yaml', seed: demoSeed, rate: 100, spanMs: 1 * HOUR },
-    { scenarioFile: 'scenarios/baseline.yaml', seed: baselineSeed, rate: 10, spanMs: 6 * HOUR },
+    {
+      scenarioFile: 'scenarios/baseline.yaml',
+      seed: baselineSeed,
+      rate: 10,
+      spanMs: Math.round(baselineHours * HOUR),
+    },
   ];
 }
 
@@ -86,6 +108,8 @@ interface RunOutcome {
   score: RunScore;
   events: number;
   wallSeconds: number;
+  /** Process CPU time (user + system): wall time grows with whatever else the machine runs. */
+  cpuSeconds: number;
 }
 
 async function runScenario(spec: RunSpec, pipelineNames: string[]): Promise<RunOutcome> {
@@ -106,6 +130,7 @@ async function runScenario(spec: RunSpec, pipelineNames: string[]): Promise<RunO
     });
 
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   const end = START + spec.spanMs;
   let events = 0;
   for (let t = START + STEP_MS; t <= end && failure === undefined; t += STEP_MS) {
@@ -122,6 +147,8 @@ async function runScenario(spec: RunSpec, pipelineNames: string[]): Promise<RunO
   // overflows the stack after a few simulated hours. The graph is simply dropped.
   if (failure !== undefined) throw failure;
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
   const score = scoreRun({
     incidents: sim.labels(),
@@ -131,20 +158,21 @@ async function runScenario(spec: RunSpec, pipelineNames: string[]): Promise<RunO
     pipelines: pipelineNames,
   });
   process.stderr.write(
-    `incidents: ${scenario.name}: ${events} events over ${spec.spanMs / HOUR} h in ${wallSeconds.toFixed(1)} s, ` +
+    `incidents: ${scenario.name}: ${events} events over ${spec.spanMs / HOUR} h in ${wallSeconds.toFixed(1)} s (CPU ${cpuSeconds.toFixed(1)} s), ` +
       `${transitions.length} transitions, ${score.falseAlerts.length} false alerts\n`,
   );
   if (process.env.INCIDENTS_VERBOSE) {
     for (const f of score.falseAlerts)
       process.stderr.write(
-        `  false: +${((f.at - START) / 60_000).toFixed(1)} min ${f.labels.severity ?? '?'} ${f.pipeline}/${f.rule}|${f.keyId}\n`,
+        `  false: +${((f.at - START) / 60_000).toFixed(1)} min (${new Date(f.at).toISOString().slice(11, 16)} UTC) ` +
+          `${f.labels.severity ?? '?'} ${f.pipeline}/${f.rule}|${f.keyId}\n`,
       );
     for (const s of score.incidents)
       process.stderr.write(
         `  incident ${s.incident.kind} ${s.incident.target}: ${s.detected ? `${s.detectSeconds} s by ${s.detectedBy}` : 'missed'}\n`,
       );
   }
-  return { scenario: scenario.name, spec, score, events, wallSeconds };
+  return { scenario: scenario.name, spec, score, events, wallSeconds, cpuSeconds };
 }
 
 function round1(x: number): number {
@@ -154,11 +182,13 @@ function round1(x: number): number {
 export async function run(): Promise<BenchResult[]> {
   const pipelineNames = loadPipelines('pipelines').map((p) => p.name);
   const pairs = parseSeedPairs(process.env.INCIDENTS_SEEDS);
+  const baselineHours = parseBaselineHours(process.env.INCIDENTS_BASELINE_HOURS);
   const results: BenchResult[] = [];
   for (const [demoSeed, baselineSeed] of pairs) {
     const suffix = pairs.length > 1 ? `@${demoSeed}:${baselineSeed}` : '';
     const outcomes: RunOutcome[] = [];
-    for (const spec of runsFor(demoSeed, baselineSeed)) outcomes.push(await runScenario(spec, pipelineNames));
+    for (const spec of runsFor(demoSeed, baselineSeed, baselineHours))
+      outcomes.push(await runScenario(spec, pipelineNames));
     results.push(...summarise(outcomes, pipelineNames, suffix));
   }
   return results;
@@ -219,6 +249,9 @@ function summarise(outcomes: RunOutcome[], pipelineNames: string[], suffix: stri
     false_alerts_by_rule: falseByRule,
     false_alerts_by_rule_and_key: falseByRuleAndKey,
     simulated_hours: spanMs / HOUR,
+    baseline_hours: outcomes
+      .filter((o) => o.scenario === 'baseline')
+      .reduce((h, o) => h + o.spec.spanMs / HOUR, 0),
     runs: outcomes.map((o) => ({
       scenario: o.scenario,
       seed: o.spec.seed,
@@ -226,6 +259,7 @@ function summarise(outcomes: RunOutcome[], pipelineNames: string[], suffix: stri
       hours: o.spec.spanMs / HOUR,
       events: o.events,
       wall_s: round1(o.wallSeconds),
+      cpu_s: round1(o.cpuSeconds),
     })),
     targets: { detect_within_s: DETECT_WITHIN_S, false_alerts_per_day_per_pipeline: FALSE_ALERTS_PER_DAY },
   });

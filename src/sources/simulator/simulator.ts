@@ -47,6 +47,7 @@ import {
   type TeamSpec,
 } from './model.js';
 import { Prng } from './prng.js';
+import { forecastRecontactRate, mayStartBreak } from './workforce.js';
 import {
   EMPTY_SCENARIO,
   scenarioLabels,
@@ -172,6 +173,8 @@ interface TeamRt {
   /** Agents on shift and not leaving (available, busy, wrap or on break). */
   staffed: number;
   target: number;
+  /** Agents on break now (staggered, see mayStartBreak). */
+  onBreak: number;
 }
 
 type AgentPhase = 'off' | 'available' | 'busy' | 'wrap' | 'break';
@@ -189,6 +192,8 @@ interface Agent {
   team: TeamRt;
   phase: AgentPhase;
   leaving: boolean;
+  /** A break drawn while it could not start (callers waiting, or enough of the team away). */
+  breakDue: boolean;
   idleToken: number;
   contact: Contact | undefined;
   talkMs: number;
@@ -326,6 +331,7 @@ class SimulatorImpl implements Simulator {
         idleHead: 0,
         staffed: 0,
         target: 0,
+        onBreak: 0,
       };
       for (const q of team.queues) q.teams.push(team);
       return team;
@@ -619,7 +625,16 @@ class SimulatorImpl implements Simulator {
     }
     if (agent.leaving) {
       this.signOff(agent, t);
-    } else if (this.rng.chance(BREAK_PROBABILITY)) {
+    } else if (agent.breakDue || this.rng.chance(BREAK_PROBABILITY)) {
+      // Drawn at random after each contact and taken at once, breaks put three of a nine-agent night
+      // team away together, or two of three with 17 callers waiting (baseline, seed 7). Real centres
+      // stagger breaks and hold them while callers wait: the break stays due for a later wrap-up.
+      agent.breakDue = !mayStartBreak(agent.team, BREAK_TIME_SHARE, this.callersWaiting(agent.team));
+      if (agent.breakDue) {
+        this.becomeAvailable(agent, t);
+        return;
+      }
+      agent.team.onBreak++;
       agent.phase = 'break';
       this.agentState(agent, 'away', t);
       this.agentStep(agent, 'break-end', t + this.rng.logNormal(BREAK.medianMs, BREAK.sigma));
@@ -634,7 +649,13 @@ class SimulatorImpl implements Simulator {
     this.agenda.schedule(agent);
   }
 
+  private callersWaiting(team: TeamRt): boolean {
+    for (const q of team.queues) if (q.waiting > 0) return true;
+    return false;
+  }
+
   private breakEnd(agent: Agent, t: number): void {
+    agent.team.onBreak--;
     if (agent.leaving) {
       // Already away on break; leaving the shift from a break needs no second event.
       agent.leaving = false;
@@ -718,7 +739,9 @@ class SimulatorImpl implements Simulator {
     const elapsed = t - this.lastPlanAt;
     if (elapsed >= 60_000) {
       for (const q of this.queues) {
-        q.extraRate = (q.extraArrivals * 1000) / elapsed;
+        const measured = (q.extraArrivals * 1000) / elapsed;
+        const first = this.lastPlanAt === this.startTs;
+        q.extraRate = forecastRecontactRate(first ? undefined : q.extraRate, measured, elapsed);
         q.extraArrivals = 0;
       }
       this.lastPlanAt = t;
@@ -769,6 +792,7 @@ class SimulatorImpl implements Simulator {
           team,
           phase: 'off',
           leaving: false,
+          breakDue: false,
           idleToken: 0,
           contact: undefined,
           talkMs: 0,

@@ -143,6 +143,14 @@ describe('matchesIncident', () => {
     );
     expect(matchesIncident(firing(0, 'contact-center', { queue: 'billing/voice' }), silent)).toBe(false);
   });
+
+  it('matches no alert to an account heading for zero balance (a proactive-care notification)', () => {
+    const usage = incident('account-usage', 'acct-7', 0, 60);
+    expect(matchesIncident(firing(1, 'proactive-care', { account: 'acct-7' }), usage)).toBe(false);
+    // So an alert during one is a false alert, not a detection.
+    const result = score([usage], [firing(1, 'contact-center', { queue: 'billing/voice' })]);
+    expect(result.falseAlerts).toHaveLength(1);
+  });
 });
 
 describe('firingsOf', () => {
