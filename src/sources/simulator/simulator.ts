@@ -389,6 +389,9 @@ class SimulatorImpl implements Simulator {
         this.scheduleArrival(task.queue, t);
         return;
       case 'callback':
+        // A customer does not queue at a closed store: without this, call-backs of the evening's
+        // abandons kept a store team busy all night (the re-contact forecast staffed it for them).
+        if (this.season(task.queue.spec.profile, t) <= 0) return;
         this.arrive(task.queue, task.customer, t, true);
         return;
       case 'abandon':
