@@ -3,10 +3,11 @@
  * insight batches out (only non-empty ones). One engine per subscription; the staffing rule inside
  * works on final windows in event time, so it needs no scheduler.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { ChannelDiversionDefinition } from '../../config/insight-sections.js';
 import type { PipelineDefinition } from '../../config/pipeline-definition.js';
 import type { IndicatorValue } from '../../windows/indicator-value.js';
+import { batchEngineOperator } from '../batch-engine-operator.js';
 import type { ChannelDiversionInsight } from '../insights/insight.js';
 import { ChannelDiversionEngine } from './channel-diversion-engine.js';
 
@@ -19,23 +20,10 @@ export interface ChannelDiversionOptions {
 export function channelDiversion(
   options: ChannelDiversionOptions,
 ): OperatorFunction<readonly IndicatorValue[], ChannelDiversionInsight[]> {
-  return (source) =>
-    new Observable<ChannelDiversionInsight[]>((subscriber) => {
-      const engine = new ChannelDiversionEngine(options.pipeline, options.definition);
-      options.onEngine?.(engine);
-      return source.subscribe({
-        next: (values) => {
-          const out: ChannelDiversionInsight[] = [];
-          try {
-            engine.observe(values, out);
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          if (out.length > 0) subscriber.next(out);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return batchEngineOperator(
+    () => new ChannelDiversionEngine(options.pipeline, options.definition),
+    (engine) => (values: readonly IndicatorValue[], out: ChannelDiversionInsight[]) =>
+      engine.observe(values, out),
+    options.onEngine,
+  );
 }

@@ -3,8 +3,9 @@
  * ones: a report per score at each hop boundary the watermark passes). One engine per
  * subscription, in the closure; event time only, so it needs no scheduler.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { CxEvent } from '../../events/types.js';
+import { batchEngineOperator } from '../batch-engine-operator.js';
 import type { DriverAnalysisInsight } from '../insights/insight.js';
 import { DriverAnalysisEngine, type DriverAnalysisEngineOptions } from './driver-analysis-engine.js';
 
@@ -16,23 +17,10 @@ export interface DriverAnalysisOptions extends DriverAnalysisEngineOptions {
 export function driverAnalysis(
   options: DriverAnalysisOptions,
 ): OperatorFunction<readonly CxEvent[], DriverAnalysisInsight[]> {
-  return (source) =>
-    new Observable<DriverAnalysisInsight[]>((subscriber) => {
-      const engine = new DriverAnalysisEngine(options);
-      options.onEngine?.(engine);
-      return source.subscribe({
-        next: (batch) => {
-          const out: DriverAnalysisInsight[] = [];
-          try {
-            engine.processBatch(batch, out);
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          if (out.length > 0) subscriber.next(out);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return batchEngineOperator(
+    () => new DriverAnalysisEngine(options),
+    (engine) => (events: readonly CxEvent[], out: DriverAnalysisInsight[]) =>
+      engine.processBatch(events, out),
+    options.onEngine,
+  );
 }
