@@ -14,6 +14,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LatestValues } from '../sinks/memory/latest-values.js';
 import { canSilence, type AlertStore } from './alert-store.js';
+import { errorSchema, requireToken } from './api-common.js';
 import { mayAct, type Authenticator, type Principal, type Role } from './auth.js';
 import { toWireValue } from './indicator-view.js';
 import type { TargetResolver } from './target-status.js';
@@ -154,12 +155,6 @@ export const workOrderSchema = {
   ],
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' } },
-  required: ['code', 'message'],
-} as const;
-
 const listParam = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } as const;
 
 declare module 'fastify' {
@@ -171,14 +166,8 @@ declare module 'fastify' {
 export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { latest, alerts, targets, authenticator, workOrders } = options;
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request, reply) => {
-    request.principal = authenticator.authenticate(request.raw);
-    if (request.principal === null) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="cxpulse"').send({
-        code: 'unauthorized',
-        message: 'a valid token is required (Authorization: Bearer or ?token=)',
-      });
-    }
+  requireToken(app, authenticator, (request, principal) => {
+    request.principal = principal;
   });
   const require = (role: Role) => async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (!mayAct(request.principal!, role)) {

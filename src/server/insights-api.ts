@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { INSIGHT_KINDS, INSIGHT_STATES } from '../analytics/insights/insight.js';
+import { errorSchema, requireToken } from './api-common.js';
 import type { Authenticator } from './auth.js';
 import type { InsightFeed } from './insight-feed.js';
 
@@ -48,22 +49,9 @@ export const insightSchema = {
   ],
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' } },
-  required: ['code', 'message'],
-} as const;
-
 export async function insightsApiPlugin(app: FastifyInstance, options: InsightsApiOptions): Promise<void> {
   const { authenticator, insights } = options;
-  app.addHook('onRequest', async (request, reply) => {
-    if (authenticator.authenticate(request.raw) === null) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="cxpulse"').send({
-        code: 'unauthorized',
-        message: 'a valid token is required (Authorization: Bearer or ?token=)',
-      });
-    }
-  });
+  requireToken(app, authenticator);
 
   app.get<{ Querystring: { kind?: string; state?: string } }>(
     '/api/insights',

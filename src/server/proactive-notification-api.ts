@@ -3,6 +3,7 @@
  * tokens: `GET /api/proactive-notifications` → `{ count, notifications }`, newest first.
  */
 import type { FastifyInstance } from 'fastify';
+import { errorSchema, requireToken } from './api-common.js';
 import type { Authenticator } from './auth.js';
 import type { ProactiveNotificationFeed } from './proactive-notification-feed.js';
 
@@ -63,26 +64,12 @@ export const proactiveNotificationSchema = {
   ],
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' } },
-  required: ['code', 'message'],
-} as const;
-
 export async function proactiveNotificationApiPlugin(
   app: FastifyInstance,
   options: ProactiveNotificationApiOptions,
 ): Promise<void> {
   const { authenticator, notifications } = options;
-  // Its own hook: api.ts's is scoped to that plugin. Same answer for a missing or wrong token.
-  app.addHook('onRequest', async (request, reply) => {
-    if (authenticator.authenticate(request.raw) === null) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="cxpulse"').send({
-        code: 'unauthorized',
-        message: 'a valid token is required (Authorization: Bearer or ?token=)',
-      });
-    }
-  });
+  requireToken(app, authenticator);
 
   app.get(
     '/api/proactive-notifications',

@@ -7,6 +7,7 @@
  * `final`: the newest final one. `key` is the key id (`touchpoint=login`; empty for no keyBy).
  */
 import type { FastifyInstance } from 'fastify';
+import { errorSchema, requireToken } from './api-common.js';
 import type { Authenticator } from './auth.js';
 import type { TagRankingFeed, TagRankingQuery } from './tag-ranking-feed.js';
 
@@ -67,26 +68,12 @@ export const tagRankingSchema = {
   ],
 } as const;
 
-const errorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' } },
-  required: ['code', 'message'],
-} as const;
-
 export async function tagRankingApiPlugin(
   app: FastifyInstance,
   options: TagRankingApiOptions,
 ): Promise<void> {
   const { authenticator, rankings } = options;
-  // Its own hook: api.ts's is scoped to that plugin. Same answer for a missing or wrong token.
-  app.addHook('onRequest', async (request, reply) => {
-    if (authenticator.authenticate(request.raw) === null) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="cxpulse"').send({
-        code: 'unauthorized',
-        message: 'a valid token is required (Authorization: Bearer or ?token=)',
-      });
-    }
-  });
+  requireToken(app, authenticator);
 
   app.get(
     '/api/tag-rankings',
