@@ -32,3 +32,22 @@ export function requireToken(
     onPrincipal?.(request as unknown as { principal: Principal | null }, principal);
   });
 }
+
+/** The query string of a route that takes nothing but the token. */
+export const tokenOnlyQuery = {
+  type: 'object',
+  properties: { token: { type: 'string' } },
+  additionalProperties: false,
+} as const;
+
+/** Responses of a route that lists recent items: `{ count, [field]: items }`, or 401. */
+export function listResponses<F extends string, S extends object>(field: F, itemSchema: S) {
+  return {
+    200: {
+      type: 'object',
+      properties: { count: { type: 'integer' }, [field]: { type: 'array', items: itemSchema } },
+      required: ['count', field],
+    },
+    401: errorSchema,
+  } as const;
+}

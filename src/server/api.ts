@@ -14,7 +14,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LatestValues } from '../sinks/memory/latest-values.js';
 import { canSilence, type AlertStore } from './alert-store.js';
-import { errorSchema, requireToken } from './api-common.js';
+import { errorSchema, listResponses, requireToken, tokenOnlyQuery } from './api-common.js';
 import { mayAct, type Authenticator, type Principal, type Role } from './auth.js';
 import { toWireValue } from './indicator-view.js';
 import type { TargetResolver } from './target-status.js';
@@ -242,22 +242,8 @@ export async function apiPlugin(app: FastifyInstance, options: ApiOptions): Prom
     '/api/work-orders',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: { token: { type: 'string' } },
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              count: { type: 'integer' },
-              workOrders: { type: 'array', items: workOrderSchema },
-            },
-            required: ['count', 'workOrders'],
-          },
-          401: errorSchema,
-        },
+        querystring: tokenOnlyQuery,
+        response: listResponses('workOrders', workOrderSchema),
       },
     },
     async () => {

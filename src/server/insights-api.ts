@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { INSIGHT_KINDS, INSIGHT_STATES } from '../analytics/insights/insight.js';
-import { errorSchema, requireToken } from './api-common.js';
+import { listResponses, requireToken } from './api-common.js';
 import type { Authenticator } from './auth.js';
 import type { InsightFeed } from './insight-feed.js';
 
@@ -66,14 +66,7 @@ export async function insightsApiPlugin(app: FastifyInstance, options: InsightsA
           },
           additionalProperties: false,
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: { count: { type: 'integer' }, insights: { type: 'array', items: insightSchema } },
-            required: ['count', 'insights'],
-          },
-          401: errorSchema,
-        },
+        response: listResponses('insights', insightSchema),
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@
  * tokens: `GET /api/proactive-notifications` → `{ count, notifications }`, newest first.
  */
 import type { FastifyInstance } from 'fastify';
-import { errorSchema, requireToken } from './api-common.js';
+import { listResponses, requireToken, tokenOnlyQuery } from './api-common.js';
 import type { Authenticator } from './auth.js';
 import type { ProactiveNotificationFeed } from './proactive-notification-feed.js';
 
@@ -75,22 +75,8 @@ export async function proactiveNotificationApiPlugin(
     '/api/proactive-notifications',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          properties: { token: { type: 'string' } },
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              count: { type: 'integer' },
-              notifications: { type: 'array', items: proactiveNotificationSchema },
-            },
-            required: ['count', 'notifications'],
-          },
-          401: errorSchema,
-        },
+        querystring: tokenOnlyQuery,
+        response: listResponses('notifications', proactiveNotificationSchema),
       },
     },
     async () => {

@@ -7,7 +7,7 @@
  * `final`: the newest final one. `key` is the key id (`touchpoint=login`; empty for no keyBy).
  */
 import type { FastifyInstance } from 'fastify';
-import { errorSchema, requireToken } from './api-common.js';
+import { listResponses, requireToken } from './api-common.js';
 import type { Authenticator } from './auth.js';
 import type { TagRankingFeed, TagRankingQuery } from './tag-ranking-feed.js';
 
@@ -91,17 +91,7 @@ export async function tagRankingApiPlugin(
           },
           additionalProperties: false,
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              count: { type: 'integer' },
-              rankings: { type: 'array', items: tagRankingSchema },
-            },
-            required: ['count', 'rankings'],
-          },
-          401: errorSchema,
-        },
+        response: listResponses('rankings', tagRankingSchema),
       },
     },
     async (request) => {
