@@ -20,6 +20,7 @@ import { loadPipelineFile } from '../src/config/pipeline-loader.js';
 import type { CxEvent } from '../src/events/types.js';
 import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import { createPseudonymiser } from '../src/sinks/clickhouse/pseudonymiser.js';
+import { lcg, rssAfterGc, runBatchEngine, type BatchEngineReport } from './batch-engine-run.js';
 import type { BenchResult } from './harness.js';
 import { benchChildCommand, benchChildRuntime, runBenchChild } from './bench-child.js';
 
@@ -32,24 +33,8 @@ const BATCH = 1_000;
 const EVENT_TIME_MS = 20 * 3_600_000;
 const START = Date.UTC(2026, 0, 5, 2);
 
-interface ChildReport {
-  eventsPerSecond: number;
-  rssMB: number;
-  rssBeforeMB: number;
-  heapUsedMB: number;
-  peakRssMB: number;
+interface ChildReport extends BatchEngineReport {
   customers: number;
-  workOrders: number;
-  processSeconds: number;
-}
-
-/** A small LCG: the same events every run, and cheap beside what it feeds. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
 }
 
 function makeBatch(from: number, random: () => number): CxEvent[] {
@@ -105,9 +90,7 @@ function makeBatch(from: number, random: () => number): CxEvent[] {
 }
 
 function measure(): ChildReport {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = rssAfterGc();
   const pipeline = loadPipelineFile('pipelines/at-risk.yaml');
   const tracker = new AtRiskTracker({
     pipeline: pipeline.name,
@@ -115,33 +98,14 @@ function measure(): ChildReport {
     pseudonymise: createPseudonymiser('bench-secret'),
   });
   const random = lcg(42);
-  let workOrders = 0;
-  let processNs = 0n;
-  let peakRss = 0;
-  for (let done = 0; done < EVENTS; done += BATCH) {
-    const events = makeBatch(done, random);
-    const out: WorkOrder[] = [];
-    const start = process.hrtime.bigint();
-    tracker.processBatch(events, out);
-    processNs += process.hrtime.bigint() - start;
-    workOrders += out.length;
-    if (done % 100_000 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }
-  gc?.();
-  gc?.();
-  const mem = process.memoryUsage();
-  const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
-  const seconds = Number(processNs) / 1e9;
-  return {
-    eventsPerSecond: Math.round(EVENTS / seconds),
-    rssMB: mb(mem.rss),
-    rssBeforeMB: mb(rssBefore),
-    heapUsedMB: mb(mem.heapUsed),
-    peakRssMB: mb(Math.max(peakRss, mem.rss)),
-    customers: tracker.size,
-    workOrders,
-    processSeconds: Math.round(seconds * 100) / 100,
-  };
+  const report = runBatchEngine<WorkOrder>({
+    events: EVENTS,
+    batchSize: BATCH,
+    rssBefore,
+    makeBatch: (done) => makeBatch(done, random),
+    process: (batch, out) => tracker.processBatch(batch, out),
+  });
+  return { ...report, customers: tracker.size };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -156,7 +120,7 @@ export async function run(): Promise<BenchResult[]> {
       rss_target_mb: 400,
       customers: r.customers,
       events: EVENTS,
-      workOrders: r.workOrders,
+      workOrders: r.outputs,
       heapUsedMB: r.heapUsedMB,
       peakRssMB: r.peakRssMB,
       rssBeforeMB: r.rssBeforeMB,

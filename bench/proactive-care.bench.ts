@@ -21,6 +21,7 @@ import { loadPipelineFile } from '../src/config/pipeline-loader.js';
 import type { CxEvent } from '../src/events/types.js';
 import { applyHeapGrowth } from '../src/runtime-tuning.js';
 import { createPseudonymiser } from '../src/sinks/clickhouse/pseudonymiser.js';
+import { lcg, rssAfterGc, runBatchEngine, type BatchEngineReport } from './batch-engine-run.js';
 import type { BenchResult } from './harness.js';
 import { benchChildCommand, benchChildRuntime, runBenchChild } from './bench-child.js';
 
@@ -34,24 +35,8 @@ const BATCH = 1_000;
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 0, 5);
 
-interface ChildReport {
-  eventsPerSecond: number;
-  rssMB: number;
-  rssBeforeMB: number;
-  heapUsedMB: number;
-  peakRssMB: number;
+interface ChildReport extends BatchEngineReport {
   accounts: number;
-  notifications: number;
-  processSeconds: number;
-}
-
-/** A small LCG: the same events every run, and cheap beside what it feeds. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
 }
 
 function makeBatch(from: number, random: () => number, balances: Float64Array): CxEvent[] {
@@ -78,9 +63,7 @@ function makeBatch(from: number, random: () => number, balances: Float64Array): 
 }
 
 function measure(): ChildReport {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = rssAfterGc();
   const pipeline = loadPipelineFile('pipelines/proactive-care.yaml');
   const forecaster = new UsageForecaster({
     pipeline: pipeline.name,
@@ -90,33 +73,14 @@ function measure(): ChildReport {
   // A week at about 20 a day is 140; one account in ten has 200 at first, the rest plenty.
   const balances = new Float64Array(ACCOUNTS).map((_, a) => (a % 10 === 0 ? 200 : 100_000));
   const random = lcg(42);
-  let notifications = 0;
-  let processNs = 0n;
-  let peakRss = 0;
-  for (let done = 0; done < EVENTS; done += BATCH) {
-    const events = makeBatch(done, random, balances);
-    const out: ProactiveNotification[] = [];
-    const start = process.hrtime.bigint();
-    forecaster.processBatch(events, out);
-    processNs += process.hrtime.bigint() - start;
-    notifications += out.length;
-    if (done % 100_000 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }
-  gc?.();
-  gc?.();
-  const mem = process.memoryUsage();
-  const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
-  const seconds = Number(processNs) / 1e9;
-  return {
-    eventsPerSecond: Math.round(EVENTS / seconds),
-    rssMB: mb(mem.rss),
-    rssBeforeMB: mb(rssBefore),
-    heapUsedMB: mb(mem.heapUsed),
-    peakRssMB: mb(Math.max(peakRss, mem.rss)),
-    accounts: forecaster.size,
-    notifications,
-    processSeconds: Math.round(seconds * 100) / 100,
-  };
+  const report = runBatchEngine<ProactiveNotification>({
+    events: EVENTS,
+    batchSize: BATCH,
+    rssBefore,
+    makeBatch: (done) => makeBatch(done, random, balances),
+    process: (batch, out) => forecaster.processBatch(batch, out),
+  });
+  return { ...report, accounts: forecaster.size };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -130,7 +94,7 @@ export async function run(): Promise<BenchResult[]> {
       rss_mb: r.rssMB,
       accounts: r.accounts,
       events: EVENTS,
-      notifications: r.notifications,
+      notifications: r.outputs,
       heapUsedMB: r.heapUsedMB,
       peakRssMB: r.peakRssMB,
       rssBeforeMB: r.rssBeforeMB,
