@@ -55,7 +55,8 @@ export function writeSummary(into: SummaryFields, summary: SlotSummary, x: numbe
   }
 }
 
-function summaryResult(summary: SlotSummary, x: number, y: number): IndicatorResult {
+/** writeSummary into a fresh result object. */
+export function summaryResult(summary: SlotSummary, x: number, y: number): IndicatorResult {
   const r: SummaryFields = { value: null, numerator: undefined, denominator: undefined, samples: undefined };
   writeSummary(r, summary, x, y);
   return r;

@@ -10,7 +10,7 @@
  */
 import type { CxEvent, EventType } from '../events/types.js';
 import type { IndicatorAccumulator, IndicatorResult, NumericSlots, SlotSummary } from './accumulator.js';
-import { countResult, meanResult, ratioResult } from './results.js';
+import { summaryResult } from './results.js';
 
 export interface SlotIndicator {
   readonly name: string;
@@ -22,18 +22,16 @@ export interface SlotIndicator {
   readonly value: SlotSummary | ((buf: NumericSlots, at: number) => IndicatorResult);
 }
 
-/** result() of a standard summary (results.ts): what the engine's direct path writes, as an object. */
-function summaryResult(summary: SlotSummary): (buf: NumericSlots, at: number) => IndicatorResult {
-  if (summary.kind === 'count') return (buf, at) => countResult(buf[at]!);
-  if (summary.kind === 'ratio') return (buf, at) => ratioResult(buf[at]!, buf[at + 1]!);
-  const scale = summary.scale;
-  return (buf, at) => meanResult(buf[at]!, buf[at + 1]!, scale);
-}
-
 export function slotAccumulator(spec: SlotIndicator): IndicatorAccumulator<number[]> {
   const slots = spec.slots.length;
-  const summary = typeof spec.value === 'function' ? undefined : spec.value;
-  const result = typeof spec.value === 'function' ? spec.value : summaryResult(spec.value);
+  const value = spec.value;
+  const summary = typeof value === 'function' ? undefined : value;
+  // A count has one slot: its y is not read.
+  const result =
+    typeof value === 'function'
+      ? value
+      : (buf: NumericSlots, at: number) =>
+          summaryResult(value, buf[at]!, value.kind === 'count' ? 0 : buf[at + 1]!);
   const merge = (into: NumericSlots, intoAt: number, from: NumericSlots, fromAt: number): void => {
     for (let i = 0; i < slots; i++) into[intoAt + i] = into[intoAt + i]! + from[fromAt + i]!;
   };
@@ -44,8 +42,6 @@ export function slotAccumulator(spec: SlotIndicator): IndicatorAccumulator<numbe
     add: (state, event) => spec.add(state, 0, event),
     merge: (into, from) => merge(into, 0, from, 0),
     result: (state) => result(state, 0),
-    numeric: summary
-      ? { slots, add: spec.add, merge, result, summary }
-      : { slots, add: spec.add, merge, result },
+    numeric: { slots, add: spec.add, merge, result, ...(summary ? { summary } : {}) },
   };
 }

@@ -3,7 +3,7 @@
  * check. Each plugin adds the check itself, because a fastify hook is scoped to the plugin that
  * adds it; the answer is the same for a missing or a wrong token.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator, Principal } from './auth.js';
 
 export const errorSchema = {
@@ -19,7 +19,7 @@ export const errorSchema = {
 export function requireToken(
   app: FastifyInstance,
   authenticator: Authenticator,
-  onPrincipal?: (request: { principal: Principal | null }, principal: Principal) => void,
+  onPrincipal?: (request: FastifyRequest, principal: Principal) => void,
 ): void {
   app.addHook('onRequest', async (request, reply) => {
     const principal = authenticator.authenticate(request.raw);
@@ -29,7 +29,7 @@ export function requireToken(
         message: 'a valid token is required (Authorization: Bearer or ?token=)',
       });
     }
-    onPrincipal?.(request as unknown as { principal: Principal | null }, principal);
+    onPrincipal?.(request, principal);
   });
 }
 
