@@ -5,6 +5,7 @@
  * already keyed pseudonyms (proactive-notification.ts).
  */
 import type { ProactiveNotification } from '../analytics/proactive/proactive-notification.js';
+import { RecentFeed } from './recent-feed.js';
 
 /**
  * The same fields as ProactiveNotification, copied one by one in toWireProactiveNotification: a
@@ -41,38 +42,8 @@ export function toWireProactiveNotification(n: ProactiveNotification): WireProac
 
 export const DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS = 50;
 
-export class ProactiveNotificationFeed {
-  /** Newest `ts` first. */
-  private notifications: WireProactiveNotification[] = [];
-  private readonly listeners = new Set<(notification: WireProactiveNotification) => void>();
-
-  constructor(readonly limit = DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS) {}
-
-  /**
-   * Adds notifications as the forecasters raise them. A replay raises the same id again: it
-   * replaces the kept one rather than showing twice. Listeners hear every added one, even one too
-   * old to be kept, in the order given.
-   */
-  add(notifications: readonly ProactiveNotification[]): void {
-    for (const notification of notifications) {
-      const wire = toWireProactiveNotification(notification);
-      const at = this.notifications.findIndex((n) => n.id === wire.id);
-      if (at >= 0) this.notifications.splice(at, 1);
-      let i = 0;
-      while (i < this.notifications.length && this.notifications[i]!.ts > wire.ts) i++;
-      this.notifications.splice(i, 0, wire);
-      if (this.notifications.length > this.limit) this.notifications.length = this.limit;
-      for (const l of this.listeners) l(wire);
-    }
-  }
-
-  /** The kept notifications, newest first. */
-  recent(): WireProactiveNotification[] {
-    return [...this.notifications];
-  }
-
-  onAdd(listener: (notification: WireProactiveNotification) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+export class ProactiveNotificationFeed extends RecentFeed<ProactiveNotification, WireProactiveNotification> {
+  constructor(limit = DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS) {
+    super(limit, toWireProactiveNotification);
   }
 }
