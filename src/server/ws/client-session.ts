@@ -84,74 +84,55 @@ export class ClientSession {
 
   /** `frame()` builds (or returns the already built) shared frame of `values`. */
   deliverValues(values: readonly WireValue[], frame: () => Buffer): DeliveryResult {
-    if (this.socket.readyState !== OPEN) return 'closed';
-    if (this.keepsUp) {
-      this.socket.send(frame(), TEXT);
-      return 'sent';
-    }
-    for (const v of values) this.pendingValues.set(seriesId(v), v);
-    return this.pendingValues.size > this.limits.maxPendingSeries ? 'overflow' : 'pending';
+    const result = this.deliver(frame, () => {
+      for (const v of values) this.pendingValues.set(seriesId(v), v);
+    });
+    return result === 'pending' && this.pendingValues.size > this.limits.maxPendingSeries
+      ? 'overflow'
+      : result;
   }
 
   deliverAlert(alert: Alert, frame: () => Buffer): DeliveryResult {
-    if (this.socket.readyState !== OPEN) return 'closed';
-    if (this.keepsUp) {
-      this.socket.send(frame(), TEXT);
-      return 'sent';
-    }
-    this.pendingAlerts.set(alert.id, alert);
-    return 'pending';
+    return this.deliver(frame, () => this.pendingAlerts.set(alert.id, alert));
   }
 
   deliverWorkOrder(workOrder: WireWorkOrder, frame: () => Buffer): DeliveryResult {
-    if (this.socket.readyState !== OPEN) return 'closed';
-    if (this.keepsUp) {
-      this.socket.send(frame(), TEXT);
-      return 'sent';
-    }
-    this.pendingWorkOrders.delete(workOrder.id);
-    this.pendingWorkOrders.set(workOrder.id, workOrder);
-    if (this.pendingWorkOrders.size > DEFAULT_RECENT_WORK_ORDERS) {
-      this.pendingWorkOrders.delete(this.pendingWorkOrders.keys().next().value!);
-    }
-    return 'pending';
+    return this.deliver(frame, () =>
+      holdLatest(this.pendingWorkOrders, workOrder.id, workOrder, DEFAULT_RECENT_WORK_ORDERS),
+    );
   }
 
   deliverTagRankings(rankings: readonly WireTagRanking[], frame: () => Buffer): DeliveryResult {
-    if (this.socket.readyState !== OPEN) return 'closed';
-    if (this.keepsUp) {
-      this.socket.send(frame(), TEXT);
-      return 'sent';
-    }
-    for (const r of rankings) this.pendingTagRankings.set(rankingSeriesId(r), r);
-    return 'pending';
+    return this.deliver(frame, () => {
+      for (const r of rankings) this.pendingTagRankings.set(rankingSeriesId(r), r);
+    });
   }
 
   deliverInsight(insight: WireInsight, frame: () => Buffer): DeliveryResult {
-    if (this.socket.readyState !== OPEN) return 'closed';
-    if (this.keepsUp) {
-      this.socket.send(frame(), TEXT);
-      return 'sent';
-    }
-    this.pendingInsights.delete(insight.id);
-    this.pendingInsights.set(insight.id, insight);
-    if (this.pendingInsights.size > DEFAULT_RECENT_INSIGHTS) {
-      this.pendingInsights.delete(this.pendingInsights.keys().next().value!);
-    }
-    return 'pending';
+    return this.deliver(frame, () =>
+      holdLatest(this.pendingInsights, insight.id, insight, DEFAULT_RECENT_INSIGHTS),
+    );
   }
 
   deliverProactiveNotification(notification: WireProactiveNotification, frame: () => Buffer): DeliveryResult {
+    return this.deliver(frame, () =>
+      holdLatest(
+        this.pendingProactiveNotifications,
+        notification.id,
+        notification,
+        DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS,
+      ),
+    );
+  }
+
+  /** Sends now while the client keeps up; else `hold` queues the item for the drain. */
+  private deliver(frame: () => Buffer, hold: () => void): DeliveryResult {
     if (this.socket.readyState !== OPEN) return 'closed';
     if (this.keepsUp) {
       this.socket.send(frame(), TEXT);
       return 'sent';
     }
-    this.pendingProactiveNotifications.delete(notification.id);
-    this.pendingProactiveNotifications.set(notification.id, notification);
-    if (this.pendingProactiveNotifications.size > DEFAULT_RECENT_PROACTIVE_NOTIFICATIONS) {
-      this.pendingProactiveNotifications.delete(this.pendingProactiveNotifications.keys().next().value!);
-    }
+    hold();
     return 'pending';
   }
 
@@ -208,4 +189,14 @@ export class ClientSession {
       this.socket.send(JSON.stringify({ type: 'indicators', values: chunk }));
     }
   }
+}
+
+/**
+ * Keeps the latest of each id, in the order last raised, at most `limit`: a client that catches up
+ * sees what the feed's panel would show, not every intermediate raise.
+ */
+function holdLatest<T>(pending: Map<string, T>, id: string, item: T, limit: number): void {
+  pending.delete(id);
+  pending.set(id, item);
+  if (pending.size > limit) pending.delete(pending.keys().next().value!);
 }
