@@ -116,16 +116,21 @@ export class ChannelDiversionEngine {
   observe(values: readonly IndicatorValue[], out: ChannelDiversionInsight[]): void {
     const verdicts = this.rule.observe(values, 0);
     if (verdicts.length === 0) return;
+    // One evaluation per window end, as `for` and `resolve.after` count them: a batch that closes
+    // several windows (a fetch or a catch-up spanning more than a hop) must not count as one.
+    const staffed = verdicts
+      .filter((v) => v.staffing !== undefined && this.pairsByQueue.has(v.key.queue ?? ''))
+      .sort((a, b) => a.staffing!.windowEnd - b.staffing!.windowEnd);
     const touched = new Set<PairState>();
-    for (const v of verdicts) {
-      const queue = v.key.queue;
-      if (queue === undefined || v.staffing === undefined) continue;
-      const pairs = this.pairsByQueue.get(queue);
-      if (pairs === undefined) continue;
-      this.latest.set(queue, { staffing: v.staffing, channel: v.key.channel ?? '' });
-      for (const p of pairs) touched.add(p);
+    for (let i = 0; i < staffed.length; i++) {
+      const v = staffed[i]!;
+      const queue = v.key.queue!;
+      this.latest.set(queue, { staffing: v.staffing!, channel: v.key.channel ?? '' });
+      for (const p of this.pairsByQueue.get(queue)!) touched.add(p);
+      if (staffed[i + 1]?.staffing!.windowEnd === v.staffing!.windowEnd) continue;
+      for (const state of touched) this.evaluate(state, out);
+      touched.clear();
     }
-    for (const state of touched) this.evaluate(state, out);
   }
 
   private evaluate(state: PairState, out: ChannelDiversionInsight[]): void {
