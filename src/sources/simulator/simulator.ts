@@ -47,7 +47,12 @@ import {
   type TeamSpec,
 } from './model.js';
 import { Prng } from './prng.js';
-import { forecastRecontactRate, mayStartBreak } from './workforce.js';
+import {
+  INTRADAY_RESERVE_SHARE,
+  forecastRecontactRate,
+  mayStartBreak,
+  shouldPullReserve,
+} from './workforce.js';
 import {
   EMPTY_SCENARIO,
   scenarioLabels,
@@ -72,6 +77,11 @@ export interface SimulatorOptions {
   utcOffsetMinutes?: number;
   /** Multiplies every team's planned headcount (< 1 understaffs everywhere). Default 1. */
   staffingFactor?: number;
+  /**
+   * Share of each team's planned headcount that real-time management may pull onto its queues when
+   * callers queue up (workforce.ts). Default 0.15; 0 gives a centre without intraday management.
+   */
+  intradayReserve?: number;
   /**
    * Peak headcount cap. Agents needed grow with the contact rate (rate × handle time); beyond this
    * cap the extra event budget goes to digital journeys instead. Default 5000.
@@ -253,6 +263,7 @@ class SimulatorImpl implements Simulator {
   private readonly seasonal: boolean;
   private readonly utcOffsetMinutes: number;
   private readonly staffingFactor: number;
+  private readonly intradayReserve: number;
   private readonly population: number;
   private readonly idPrefix: string;
   private readonly journeyCumulative: number[];
@@ -297,6 +308,7 @@ class SimulatorImpl implements Simulator {
     this.seasonal = options.seasonality ?? true;
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
     this.staffingFactor = options.staffingFactor ?? 1;
+    this.intradayReserve = options.intradayReserve ?? INTRADAY_RESERVE_SHARE;
     // Seed and start in every id: deterministic for a replay, yet two runs with different starts
     // never produce the same ids (downstream deduplicates by id).
     this.idPrefix = `s${this.seed.toString(36)}.${Math.floor(this.startTs / 1000).toString(36)}-`;
@@ -533,6 +545,14 @@ class SimulatorImpl implements Simulator {
     queue.waiting++;
     if (c.segment === 'vip') queue.vip.push(c);
     else queue.std.push(c);
+    // Real-time management: one reserve agent per caller queued beyond the trigger, from the first
+    // team of the queue that still has reserve.
+    for (const team of queue.teams) {
+      if (shouldPullReserve(team, this.waitingFor(team), this.intradayReserve)) {
+        this.staffTeam(team, team.staffed + 1, t, { planned: false });
+        break;
+      }
+    }
     const patience = this.rng.weibull(queue.spec.patienceShape, queue.spec.patienceScaleMs);
     this.schedule({ t: t + patience, seq: 0, kind: 'abandon', contact: c, token: c.waitToken });
   }
@@ -657,6 +677,12 @@ class SimulatorImpl implements Simulator {
     return false;
   }
 
+  private waitingFor(team: TeamRt): number {
+    let n = 0;
+    for (const q of team.queues) n += q.waiting;
+    return n;
+  }
+
   private breakEnd(agent: Agent, t: number): void {
     agent.team.onBreak--;
     if (agent.leaving) {
@@ -771,8 +797,9 @@ class SimulatorImpl implements Simulator {
     }
   }
 
-  private staffTeam(team: TeamRt, target: number, t: number): void {
-    team.target = target;
+  /** `planned: false` staffs beyond the plan (a reserve pull) and leaves the plan's target as it is. */
+  private staffTeam(team: TeamRt, target: number, t: number, { planned } = { planned: true }): void {
+    if (planned) team.target = target;
     if (team.staffed < target) {
       // First keep those about to leave, then call in agents who are off shift.
       for (const a of team.agents) {

@@ -1,7 +1,8 @@
 /**
  * Workforce management habits of a healthy contact centre that the simulated teams follow: when an
- * agent may go on break, and how the intraday plan forecasts re-contacts. Pure, so the policy is
- * tested apart from the simulation.
+ * agent may go on break, how the intraday plan forecasts re-contacts, and when real-time management
+ * pulls reserve agents onto a queue that builds. Pure, so the policy is tested apart from the
+ * simulation.
  */
 
 /**
@@ -35,4 +36,34 @@ export function forecastRecontactRate(
   if (previousPerSecond === undefined) return measuredPerSecond;
   const weight = Math.min(1, elapsedMs / RECONTACT_FORECAST_SPAN_MS);
   return previousPerSecond + (measuredPerSecond - previousPerSecond) * weight;
+}
+
+/**
+ * Share of a team's planned headcount that real-time management can move onto the queues within
+ * the quarter hour: agents on deferrable offline work (back office, e-mail backlog, coaching). The
+ * plan covers the forecast; a quarter running one or two standard deviations over it (the
+ * square-root rule's slack is one) is what the reserve is for.
+ */
+export const INTRADAY_RESERVE_SHARE = 0.15;
+
+/**
+ * Callers waiting, in units of √N, beyond which a real-time analyst pulls the next reserve agent.
+ * A team staffed by the square-root rule N = A + β√A keeps a queue of order √N only when arrivals
+ * run over plan; half of that is a queue building, not a moment's bunching.
+ */
+export const RESERVE_TRIGGER = 0.5;
+
+/**
+ * Whether real-time management pulls one more agent onto the team's queues now: callers of the team
+ * wait beyond the trigger and the reserve for the planned headcount is not used up. The next quarter
+ * hour's plan sends the extra agents back (its target counts only the forecast).
+ */
+export function shouldPullReserve(
+  team: { staffed: number; target: number },
+  callersWaiting: number,
+  reserveShare: number = INTRADAY_RESERVE_SHARE,
+): boolean {
+  if (team.target <= 0 || reserveShare <= 0) return false;
+  if (team.staffed >= team.target + Math.ceil(reserveShare * team.target)) return false;
+  return callersWaiting > Math.max(1, RESERVE_TRIGGER * Math.sqrt(team.target));
 }

@@ -156,8 +156,11 @@ describe('createSimulator', () => {
 
   it('answers the longest-waiting VIP contact of a queue before any standard one', () => {
     // VIP chat contacts stay on the chat queues (only voice has a VIP queue); understaffed, the
-    // chat queues keep contacts waiting, and the VIP lane is served first.
-    const events = run({ seed: 4, rate: 300, seasonality: false, staffingFactor: 0.8 }, 30 * MIN);
+    // chat queues keep contacts waiting (no reserve pulled in), and the VIP lane is served first.
+    const events = run(
+      { seed: 4, rate: 300, seasonality: false, staffingFactor: 0.8, intradayReserve: 0 },
+      30 * MIN,
+    );
     const waits = { vip: [] as number[], standard: [] as number[] };
     for (const e of events) {
       if (e.type !== 'contact.answered' || e.channel !== 'chat') continue;
@@ -170,7 +173,8 @@ describe('createSimulator', () => {
   });
 
   it('staffs the VIP queue for its own target (85 % within 10 s), the others by the standard rule', () => {
-    const events = run({ seed: 5, rate: 200 }, 60 * MIN);
+    // The plan alone: real-time management would lift billing too.
+    const events = run({ seed: 5, rate: 200, intradayReserve: 0 }, 60 * MIN);
     const within10s = (queue: string) => {
       let answered = 0;
       let fast = 0;
@@ -192,6 +196,19 @@ describe('createSimulator', () => {
     expect(short.meanWaitMs).toBeGreaterThan(full.meanWaitMs * 3);
     expect(short.abandoned).toBeGreaterThan(full.abandoned * 3);
     expect(full.answered).toBeGreaterThan(1000);
+  });
+
+  it('real-time management pulls reserve agents onto a queue that builds, within its share', () => {
+    const opts = { seed: 2, rate: 200, seasonality: false, staffingFactor: 0.85 } as const;
+    const without = queueStats(run({ ...opts, intradayReserve: 0 }, 25 * MIN));
+    const withReserve = queueStats(run(opts, 25 * MIN));
+    // A plan 15 % short is what the default reserve covers: waits fall to a fraction.
+    expect(withReserve.meanWaitMs).toBeLessThan(without.meanWaitMs / 3);
+    expect(withReserve.abandoned).toBeLessThan(without.abandoned / 2);
+    // Half the plan is far beyond it: the reserve softens an understaffed centre, it does not hide it.
+    const full = queueStats(run({ seed: 2, rate: 200, seasonality: false }, 25 * MIN));
+    const half = queueStats(run({ ...opts, staffingFactor: 0.5 }, 25 * MIN));
+    expect(half.meanWaitMs).toBeGreaterThan(full.meanWaitMs * 10);
   });
 
   it('an understaffing incident collapses the service level of its queue only', () => {

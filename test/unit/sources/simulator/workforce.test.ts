@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  INTRADAY_RESERVE_SHARE,
   RECONTACT_FORECAST_SPAN_MS,
   forecastRecontactRate,
   mayStartBreak,
+  shouldPullReserve,
 } from '../../../../src/sources/simulator/workforce.js';
 
 describe('mayStartBreak', () => {
@@ -43,5 +45,32 @@ describe('forecastRecontactRate', () => {
     for (let i = 0; i < 40; i++)
       forecast = forecastRecontactRate(forecast, i % 2 === 0 ? 0.1 : 0.3, 15 * 60_000);
     expect(Math.abs(forecast! - 0.2)).toBeLessThan(0.03);
+  });
+});
+
+describe('shouldPullReserve', () => {
+  it('pulls an agent once more callers wait than half the square root of the plan', () => {
+    // Plan 100: the trigger is 5 callers waiting.
+    expect(shouldPullReserve({ staffed: 100, target: 100 }, 5)).toBe(false);
+    expect(shouldPullReserve({ staffed: 100, target: 100 }, 6)).toBe(true);
+  });
+
+  it('needs at least two callers waiting on a small team', () => {
+    expect(shouldPullReserve({ staffed: 4, target: 4 }, 1)).toBe(false);
+    expect(shouldPullReserve({ staffed: 4, target: 4 }, 2)).toBe(true);
+  });
+
+  it('stops at the reserve share of the plan', () => {
+    expect(INTRADAY_RESERVE_SHARE).toBe(0.15);
+    // 15 % of 100: up to 115 on shift.
+    expect(shouldPullReserve({ staffed: 114, target: 100 }, 50)).toBe(true);
+    expect(shouldPullReserve({ staffed: 115, target: 100 }, 50)).toBe(false);
+    expect(shouldPullReserve({ staffed: 120, target: 100 }, 50, 0.2)).toBe(false);
+    expect(shouldPullReserve({ staffed: 119, target: 100 }, 50, 0.2)).toBe(true);
+  });
+
+  it('pulls nobody for a closed queue (no plan) or with no reserve', () => {
+    expect(shouldPullReserve({ staffed: 0, target: 0 }, 10)).toBe(false);
+    expect(shouldPullReserve({ staffed: 10, target: 10 }, 10, 0)).toBe(false);
   });
 });
