@@ -20,6 +20,8 @@
  * times (`at`, `startsAt`) are event times, and detection delays are simulated seconds. Events go
  * straight from the simulator to the pipelines (they are valid by construction; no JSON decode).
  *
+ * `INCIDENTS_INTRADAY_RESERVE=0` runs the simulated centre without real-time management (the reserve
+ * share, default the simulator's 0.15; docs/simulator.md): the lean centre of earlier rounds.
  * `INCIDENTS_VERBOSE=1` lists every false alert (minutes from the start, rule, key) on stderr.
  * `INCIDENTS_SEEDS=42:7,1:2` runs both scenarios once per `demo:baseline` seed pair (default `42:7`)
  * and reports each pair (result names get `@<demo>:<baseline>` when more than one pair runs): a rule
@@ -88,6 +90,15 @@ function runsFor(demoSeed: number, baselineSeed: number, baselineHours: number):
   ];
 }
 
+/** `INCIDENTS_INTRADAY_RESERVE`: the simulator's reserve share; unset keeps its default. */
+export function parseIntradayReserve(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const share = Number(text);
+  if (!Number.isFinite(share) || share < 0 || share > 1)
+    throw new RangeError(`INCIDENTS_INTRADAY_RESERVE: "${text}" is not a share between 0 and 1`);
+  return share;
+}
+
 /** `42:7,1:2` → [[42, 7], [1, 2]]; a bare `5` means `5:5`. */
 export function parseSeedPairs(text: string | undefined): [number, number][] {
   if (text === undefined || text.trim() === '') return [[42, 7]];
@@ -115,7 +126,13 @@ interface RunOutcome {
 async function runScenario(spec: RunSpec, pipelineNames: string[]): Promise<RunOutcome> {
   const pipelines = loadPipelines('pipelines');
   const scenario = await loadScenarioFile(spec.scenarioFile);
-  const sim = createSimulator({ seed: spec.seed, startTs: START, rate: spec.rate, scenario });
+  const sim = createSimulator({
+    seed: spec.seed,
+    startTs: START,
+    rate: spec.rate,
+    scenario,
+    intradayReserve: parseIntradayReserve(process.env.INCIDENTS_INTRADAY_RESERVE),
+  });
   const clock = new VirtualTimeScheduler();
   clock.frame = START;
 

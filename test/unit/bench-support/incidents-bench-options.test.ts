@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_BASELINE_HOURS,
   parseBaselineHours,
+  parseIntradayReserve,
   parseSeedPairs,
 } from '../../../bench/incidents.bench.js';
 
@@ -27,5 +28,14 @@ describe('incidents bench options', () => {
     ]);
     expect(parseSeedPairs('5')).toEqual([[5, 5]]);
     expect(() => parseSeedPairs('a:b')).toThrow(/INCIDENTS_SEEDS/);
+  });
+
+  it('keeps the simulator reserve unless INCIDENTS_INTRADAY_RESERVE names a share', () => {
+    expect(parseIntradayReserve(undefined)).toBeUndefined();
+    expect(parseIntradayReserve('')).toBeUndefined();
+    expect(parseIntradayReserve('0')).toBe(0);
+    expect(parseIntradayReserve('0.2')).toBe(0.2);
+    for (const bad of ['-0.1', '1.5', 'lots'])
+      expect(() => parseIntradayReserve(bad)).toThrow(/INCIDENTS_INTRADAY_RESERVE/);
   });
 });
