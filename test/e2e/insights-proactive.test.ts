@@ -6,8 +6,9 @@
  * keeps the ids of what each message carried. Every row is compared with GET /api/insights or
  * GET /api/proactive-notifications of the same app.
  *
- * - Channel diversion: scenarios/voice-overload-idle-chat.yaml (billing voice loses 30 % of its
- *   agents from 5 to 35 minutes, billing chat has spare ones): one suggestion, then its resolution.
+ * - Channel diversion: scenarios/voice-overload-idle-chat.yaml (billing voice loses 40 % of its
+ *   agents from 5 to 35 minutes, the intraday reserve gives back at most 15 % of its plan, billing
+ *   chat has spare ones): one suggestion, then its resolution.
  * - Driver analysis: scenarios/payment-failures-drive-csat.yaml (payment gateway failing 45 % from
  *   10 minutes during a survey campaign): payment-gateway named the CSAT driver.
  * - Proactive care: two prepaid accounts draining 2 000 MB at about 200 MB a day, a day apart, and
