@@ -237,6 +237,12 @@ export interface AnomalyAlertRule extends AlertRuleCommon {
   minDeviation?: number;
   /** Smallest |value − expected| ÷ |expected| that may alert (a relative effect size). */
   minRelativeDeviation?: number;
+  /**
+   * For a rate (a value with a denominator): smallest |value − expected| in binomial standard
+   * errors of the expected rate over the window's denominator, √(p(1−p)/n). A fixed floor is
+   * several standard errors on a busy key and noise on a quiet one; this one scales with the count.
+   */
+  minZ?: number;
   /** Windows with fewer observations (denominator, else samples) are neither judged nor learned from. */
   minSamples?: number;
 }

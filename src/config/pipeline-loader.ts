@@ -115,6 +115,7 @@ interface AlertRuleYaml {
   threshold?: number;
   minDeviation?: number;
   minRelativeDeviation?: number;
+  minZ?: number;
   minSamples?: number;
   scope?: 'pipeline' | 'key';
   factor?: number;
@@ -148,6 +149,7 @@ const ALERT_FIELDS: Record<AlertRuleDefinition['type'], string[]> = {
     'threshold',
     'minDeviation',
     'minRelativeDeviation',
+    'minZ',
     'minSamples',
   ],
   silence: ['scope', 'factor', 'minSilence', 'checkEvery'],
@@ -777,6 +779,7 @@ function toAlertRule(rule: AlertRuleYaml, indicators: IndicatorDefinition[]): Al
         ...(rule.minRelativeDeviation !== undefined
           ? { minRelativeDeviation: rule.minRelativeDeviation }
           : {}),
+        ...(rule.minZ !== undefined ? { minZ: rule.minZ } : {}),
         ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}),
       };
     case 'silence':

@@ -309,6 +309,12 @@ export const PIPELINE_SCHEMA = {
           description:
             'anomaly: smallest distance from the expected value that may alert, as a share of the expected value (0.5 = 50 %; default 0).',
         },
+        minZ: {
+          type: 'number',
+          minimum: 0,
+          description:
+            'anomaly, on a rate: smallest distance from the expected rate that may alert, in binomial standard errors over the window denominator, sqrt(p(1-p)/n) (default: none).',
+        },
         scope: { type: 'string', enum: ['pipeline', 'key'], default: 'pipeline' },
         factor: { type: 'number', exclusiveMinimum: 1, default: 3 },
         minSilence: duration('silence: shortest gap that can fire.', '1m'),

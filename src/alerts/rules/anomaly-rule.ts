@@ -12,7 +12,10 @@
  * Floors that turn an alarm into `ok` (the detector still learns from the value): `minDeviation`
  * (|value − expected| in the indicator's unit) and `minRelativeDeviation` (the same as a share of
  * |expected|: a p90 of 15.8 s against 15 s is no incident on an IVR step, 4 s against 0.7 s is one
- * on a login).
+ * on a login), and `minZ` for rates: the same distance in binomial standard errors of the expected
+ * rate over the window's denominator. Five failed payments more in a hundred attempts is 3σ of a
+ * 1.5 % rate, a fluctuation that thirty touchpoints × 288 windows a day produce daily; in a thousand
+ * attempts it is 13σ.
  */
 import type { AnomalyAlertRule, PipelineDefinition } from '../../config/pipeline-definition.js';
 import type { Detector } from '../detectors/detector.js';
@@ -61,7 +64,10 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
           deviation !== null &&
           ((rule.minDeviation !== undefined && deviation < rule.minDeviation) ||
             (rule.minRelativeDeviation !== undefined &&
-              deviation < rule.minRelativeDeviation * Math.abs(result.expected!)));
+              deviation < rule.minRelativeDeviation * Math.abs(result.expected!)) ||
+            (rule.minZ !== undefined &&
+              v.denominator !== undefined &&
+              deviation < rule.minZ * binomialStandardError(result.expected!, v.denominator)));
         const verdict = smallDeviation
           ? 'ok'
           : result.isAnomaly
@@ -97,4 +103,15 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
       return out;
     },
   };
+}
+
+/**
+ * Standard error of a rate measured over n trials when the true rate is p: √(p(1−p)/n). p is held
+ * half a trial away from 0 and 1, so an expected rate of exactly 0 (a touchpoint that never failed
+ * yet) still gives a finite floor: one failure in n is then about 1.4σ, not infinitely many.
+ */
+export function binomialStandardError(p: number, n: number): number {
+  if (!(n > 0)) return Infinity;
+  const q = Math.min(1 - 0.5 / n, Math.max(0.5 / n, p));
+  return Math.sqrt((q * (1 - q)) / n);
 }

@@ -473,6 +473,40 @@ ${extra}`);
     expect(runEngine(batch, { pipelines: [rule('    minRelativeDeviation: 1\n')] })).toEqual([]);
   });
 
+  it('with minZ, turns down a rate jump that is noise on its count and fires on the same jump over more attempts', () => {
+    const rule = (extra: string) =>
+      pipeline(`  - name: sl-anomaly
+    type: anomaly
+    indicator: service_level
+    window: 1m
+    minDeviation: 0.03
+${extra}`);
+    // About 97 % (±0.4 points), then 92 % for five windows: 5 points, past the fixed floor.
+    const rates = (attempts: number) => {
+      const points = series(800, (i) => (i >= 700 && i < 705 ? 0.92 : 0.97), 0.004);
+      return [
+        points.map((pt) => ({
+          ...value('service_level', pt.value, pt.ts),
+          numerator: Math.round(pt.value * attempts),
+          denominator: attempts,
+        })),
+      ];
+    };
+    const fired = (batches: IndicatorValue[][], extra: string) =>
+      runEngine(batches, { pipelines: [rule(extra)] }).filter((t) => t.change === 'firing').length;
+    // Over 100 attempts 5 points is 2.9 standard errors of 3 %; over 2 000 it is 13.
+    expect(fired(rates(100), '')).toBe(1);
+    expect(fired(rates(100), '    minZ: 4\n')).toBe(0);
+    expect(fired(rates(2000), '    minZ: 4\n')).toBe(1);
+    // A value without a denominator is judged by the other floors only.
+    const noCount = [
+      series(800, (i) => (i >= 700 && i < 705 ? 0.92 : 0.97), 0.004).map((pt) =>
+        value('service_level', pt.value, pt.ts),
+      ),
+    ];
+    expect(fired(noCount, '    minZ: 4\n')).toBe(1);
+  });
+
   it('stays quiet on the same series without the spike', () => {
     const p = pipeline(`  - name: asa-anomaly
     type: anomaly

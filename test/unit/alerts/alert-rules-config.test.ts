@@ -46,6 +46,7 @@ describe('alerts: in pipeline YAML', () => {
       'anomaly',
     ]);
     expect(byName.get('digital-journeys')!.alerts![0]).toMatchObject({ window: '5m/10s', minSamples: 200 });
+    expect(byName.get('digital-journeys')!.alerts![1]).toMatchObject({ minDeviation: 0.05, minZ: 5 });
     expect(byName.get('digital-journeys')!.alerts![2]).toMatchObject({
       minRelativeDeviation: 1,
       minDeviation: 1000,
@@ -107,6 +108,16 @@ describe('alerts: in pipeline YAML', () => {
       'p.yaml:19:15: alerts[1].detector: must be one of seasonal, ewma, cusum, ensemble, got "prophet"',
       'p.yaml:20:5: alerts[2]: a threshold rule needs exactly one of above, below or breach: target',
     ]);
+  });
+
+  it('takes minZ on an anomaly rule only, as a number of standard errors ≥ 0', () => {
+    expect(issues(`  - { name: a, type: anomaly, indicator: csat, window: 1m, minZ: 5 }\n`)).toEqual([]);
+    const out = issues(`  - { name: a, type: anomaly, indicator: csat, window: 1m, minZ: -1 }
+  - { name: b, type: threshold, indicator: csat, window: 1m, above: 1, minZ: 5 }
+`);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/^p\.yaml:\d+:\d+: alerts\[0\]\.minZ: /);
+    expect(out[1]).toMatch(/^p\.yaml:\d+:\d+: alerts\[1\]\.minZ: does not apply to a threshold rule/);
   });
 
   it('checks hysteresis order and the inputs of an erlang-c rule', () => {
