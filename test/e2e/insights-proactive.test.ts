@@ -15,10 +15,7 @@
  *   one with 6 000 MB that lasts: a notification for each draining account, none for the other.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProactiveNotification } from '../../src/analytics/proactive/proactive-notification.js';
 import type {
@@ -39,7 +36,7 @@ import {
   scenarioLabels,
   type Scenario,
 } from '../../src/sources/simulator/scenario.js';
-import { CHROMIUM } from './global-setup.js';
+import { launchChromium, type TestBrowser } from './chromium.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -85,27 +82,15 @@ interface RunningBoard {
 }
 
 let context: BrowserContext;
-let profileDir: string;
+let browser: TestBrowser | undefined;
 
 beforeAll(async () => {
-  profileDir = await mkdtemp(join(tmpdir(), 'cxpulse-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
+  context = browser.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /**

@@ -4,10 +4,7 @@
  * /?board=journeys. The journey tiles come from journey-outcomes; the funnel panel from
  * journey-funnels, its stages in order, its conversions computed from the counts on the page.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type CxPulseApp } from '../../src/app.js';
 import { DEFAULT_CONFIG } from '../../src/config/app-config.js';
@@ -17,7 +14,7 @@ import { createMemoryDeadLetterSink } from '../../src/sinks/kafka/dead-letter-si
 import { createInProcessSource } from '../../src/sources/in-process-source.js';
 import { simulatedEvents } from '../../src/sources/simulator/driver.js';
 import { parseScenario } from '../../src/sources/simulator/scenario.js';
-import { CHROMIUM } from './global-setup.js';
+import { launchChromium, type TestBrowser } from './chromium.js';
 
 const pipelines = loadPipelines([
   'pipelines/journey-outcomes.yaml',
@@ -38,7 +35,7 @@ let app: CxPulseApp | undefined;
 let metrics: Metrics | undefined;
 let context: BrowserContext;
 let page: Page;
-let profileDir: string;
+let browser: TestBrowser | undefined;
 
 beforeAll(async () => {
   metrics = createMetrics({ defaultMetrics: false });
@@ -56,28 +53,16 @@ beforeAll(async () => {
   });
   await app.start();
   const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
-  profileDir = await mkdtemp(join(tmpdir(), 'cxpulse-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${address}/?board=journeys`);
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await app?.stop();
   metrics?.close();
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
 /** Cell texts of one journey's funnel table, row by row. */

@@ -4,10 +4,8 @@
  * at-risk pipeline runs too, on a scripted VIP who abandons three times: its work order must reach
  * the page's work-order panel through the live server.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type CxPulseApp } from '../../src/app.js';
 import { DEFAULT_CONFIG } from '../../src/config/app-config.js';
@@ -18,7 +16,7 @@ import { createMemoryDeadLetterSink } from '../../src/sinks/kafka/dead-letter-si
 import { createInProcessSource } from '../../src/sources/in-process-source.js';
 import { simulatedEvents } from '../../src/sources/simulator/driver.js';
 import { parseScenario } from '../../src/sources/simulator/scenario.js';
-import { CHROMIUM } from './global-setup.js';
+import { launchChromium, type TestBrowser } from './chromium.js';
 
 const OPERATOR_TOKEN = 'e2e-operator-secret';
 const BILLING_VOICE = 'channel=voice,queue=billing/voice';
@@ -71,7 +69,7 @@ let metrics: Metrics | undefined;
 let port = 0;
 let context: BrowserContext;
 let page: Page;
-let profileDir: string;
+let browser: TestBrowser | undefined;
 
 async function startApp(listenPort: number): Promise<number> {
   const config = structuredClone(DEFAULT_CONFIG);
@@ -116,30 +114,15 @@ const ALERT_ITEM = '.alert[data-alert-id="sl-billing-voice"]';
 
 beforeAll(async () => {
   port = await startApp(0);
-  profileDir = await mkdtemp(join(tmpdir(), 'cxpulse-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`http://127.0.0.1:${port}/?board=contact-center&token=${OPERATOR_TOKEN}`);
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await stopApp();
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
 describe('wallboard', () => {

@@ -22,6 +22,7 @@ import { createTestDatabase } from '../helpers/clickhouse.js';
 import { createTestKafka, createTestTopic } from '../helpers/kafka.js';
 import { uniqueName } from '../helpers/names.js';
 import { clickhouseUrl, kafkaBrokers } from '../helpers/services.js';
+import { replayInEventTime } from '../../support/event-time.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -48,13 +49,10 @@ async function insightsOf(pipelineFile: string, scenarioFile: string, minutes: n
   const out: Insight[] = [];
   pipelineInsights([pipeline], events$, values$).subscribe((batch) => out.push(...batch));
   events$.pipe(pipelineIndicators(pipeline, { scheduler: clock })).subscribe((v) => values$.next(v));
-  for (let t = START + 1000; t <= START + minutes * 60_000; t += 1000) {
-    const batch = simulator.nextBatch(t);
-    clock.maxFrames = t;
-    clock.flush();
-    clock.frame = t;
-    if (batch.length > 0) events$.next(batch);
-  }
+  replayInEventTime(simulator, clock, (batch) => events$.next(batch), {
+    from: START,
+    to: START + minutes * 60_000,
+  });
   return out;
 }
 

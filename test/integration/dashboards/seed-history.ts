@@ -26,6 +26,7 @@ import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../src/windows/pipeline-indicators.js';
 import type { TagRanking } from '../../../src/analytics/tags/tag-ranking.js';
 import { tagRankings } from '../../../src/analytics/tags/tag-rankings-operator.js';
+import { replayInEventTime } from '../../support/event-time.js';
 
 export interface SeedOptions {
   url: string;
@@ -172,13 +173,10 @@ export async function raiseInsights(startTs: number, durationMs: number): Promis
     pipelineInsights([pipeline], events$, values$).subscribe((batch) => out.push(...batch));
     events$.pipe(pipelineIndicators(pipeline, { scheduler: clock })).subscribe((v) => values$.next(v));
     // The staffing rule needs the live gauges: the clock moves with event time, a second at a time.
-    for (let t = startTs + 1000; t <= startTs + durationMs; t += 1000) {
-      const batch = simulator.nextBatch(t);
-      clock.maxFrames = t;
-      clock.flush();
-      clock.frame = t;
-      if (batch.length > 0) events$.next(batch);
-    }
+    replayInEventTime(simulator, clock, (batch) => events$.next(batch), {
+      from: startTs,
+      to: startTs + durationMs,
+    });
   }
   return out;
 }

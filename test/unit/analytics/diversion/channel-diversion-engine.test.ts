@@ -15,6 +15,7 @@ import { loadScenarioFile } from '../../../../src/sources/simulator/scenario.js'
 import { createScenarioSimulator } from '../../../../src/sources/simulator/scripted-simulator.js';
 import type { IndicatorValue } from '../../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../../src/windows/pipeline-indicators.js';
+import { replayInEventTime } from '../../../support/event-time.js';
 
 const START = Date.UTC(2026, 0, 5, 9);
 const MIN = 60_000;
@@ -34,13 +35,10 @@ async function valueBatches(scenarioFile: string, minutes: number): Promise<Indi
   const events$ = new Subject<CxEvent[]>();
   const batches: IndicatorValue[][] = [];
   events$.pipe(pipelineIndicators(pipeline, { scheduler: clock })).subscribe((v) => batches.push(v));
-  for (let t = START + 1000; t <= START + minutes * MIN; t += 1000) {
-    const batch = simulator.nextBatch(t);
-    clock.maxFrames = t;
-    clock.flush();
-    clock.frame = t;
-    if (batch.length > 0) events$.next(batch);
-  }
+  replayInEventTime(simulator, clock, (batch) => events$.next(batch), {
+    from: START,
+    to: START + minutes * MIN,
+  });
   return batches;
 }
 

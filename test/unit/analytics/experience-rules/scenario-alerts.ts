@@ -13,6 +13,7 @@ import type { IncidentLabel } from '../../../../src/sources/simulator/scenario.j
 import { createScenarioSimulator } from '../../../../src/sources/simulator/scripted-simulator.js';
 import type { IndicatorValue } from '../../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../../src/windows/pipeline-indicators.js';
+import { replayInEventTime } from '../../../support/event-time.js';
 
 /** Monday 2026-01-05 08:00 UTC, the incidents benchmark's start: the morning ramp-up. */
 export const START = Date.UTC(2026, 0, 5, 8);
@@ -53,13 +54,11 @@ export async function runScenario(options: {
     next: (batch) => transitions.push(...batch),
     error: (error: unknown) => (failure = error),
   });
-  for (let t = START + 1000; t <= START + options.spanMs && failure === undefined; t += 1000) {
-    const batch = sim.nextBatch(t);
-    clock.maxFrames = t;
-    clock.flush();
-    clock.frame = t;
-    if (batch.length > 0) events$.next(batch);
-  }
+  replayInEventTime(sim, clock, (batch) => events$.next(batch), {
+    from: START,
+    to: START + options.spanMs,
+    stopped: () => failure !== undefined,
+  });
   if (failure !== undefined) throw failure;
   // Not completed (that would flush open windows as finals no live run emits), just dropped.
   return { labels: sim.labels(), transitions, values };

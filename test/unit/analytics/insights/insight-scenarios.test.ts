@@ -20,6 +20,7 @@ import { loadScenarioFile } from '../../../../src/sources/simulator/scenario.js'
 import { createScenarioSimulator } from '../../../../src/sources/simulator/scripted-simulator.js';
 import type { IndicatorValue } from '../../../../src/windows/indicator-value.js';
 import { pipelineIndicators } from '../../../../src/windows/pipeline-indicators.js';
+import { replayInEventTime } from '../../../support/event-time.js';
 
 const START = Date.UTC(2026, 0, 5, 9);
 const MIN = 60_000;
@@ -41,13 +42,10 @@ async function insightsOf(pipelineFile: string, scenarioFile: string, minutes: n
   const out: Insight[] = [];
   pipelineInsights([pipeline], events$, values$).subscribe((batch) => out.push(...batch));
   events$.pipe(pipelineIndicators(pipeline, { scheduler: clock })).subscribe((v) => values$.next(v));
-  for (let t = START + 1000; t <= START + minutes * MIN; t += 1000) {
-    const batch = simulator.nextBatch(t);
-    clock.maxFrames = t;
-    clock.flush();
-    clock.frame = t;
-    if (batch.length > 0) events$.next(batch);
-  }
+  replayInEventTime(simulator, clock, (batch) => events$.next(batch), {
+    from: START,
+    to: START + minutes * MIN,
+  });
   return { out, labels: simulator.labels() };
 }
 
