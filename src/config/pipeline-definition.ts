@@ -238,9 +238,9 @@ export interface AnomalyAlertRule extends AlertRuleCommon {
   /** Smallest |value − expected| ÷ |expected| that may alert (a relative effect size). */
   minRelativeDeviation?: number;
   /**
-   * For a rate (a value with a denominator): smallest |value − expected| in binomial standard
-   * errors of the expected rate over the window's denominator, √(p(1−p)/n). A fixed floor is
-   * several standard errors on a busy key and noise on a quiet one; this one scales with the count.
+   * For a rate (a value with a denominator): the window's count must be at least as unlikely under
+   * the expected rate as a minZ-σ normal excursion, by the exact binomial tail. A fixed floor is
+   * overwhelming evidence on a busy key and noise on a quiet one; this one scales with the count.
    */
   minZ?: number;
   /** Windows with fewer observations (denominator, else samples) are neither judged nor learned from. */

@@ -313,7 +313,7 @@ export const PIPELINE_SCHEMA = {
           type: 'number',
           minimum: 0,
           description:
-            'anomaly, on a rate: smallest distance from the expected rate that may alert, in binomial standard errors over the window denominator, sqrt(p(1-p)/n) (default: none).',
+            'anomaly, on a rate: the window count must be at least as unlikely under the expected rate as a minZ-sigma normal excursion, by the exact binomial tail over the window denominator (default: none).',
         },
         scope: { type: 'string', enum: ['pipeline', 'key'], default: 'pipeline' },
         factor: { type: 'number', exclusiveMinimum: 1, default: 3 },

@@ -12,15 +12,16 @@
  * Floors that turn an alarm into `ok` (the detector still learns from the value): `minDeviation`
  * (|value − expected| in the indicator's unit) and `minRelativeDeviation` (the same as a share of
  * |expected|: a p90 of 15.8 s against 15 s is no incident on an IVR step, 4 s against 0.7 s is one
- * on a login), and `minZ` for rates: the same distance in binomial standard errors of the expected
- * rate over the window's denominator. Five failed payments more in a hundred attempts is 3σ of a
- * 1.5 % rate, a fluctuation that thirty touchpoints × 288 windows a day produce daily; in a thousand
- * attempts it is 13σ.
+ * on a login), and `minZ` for rates: the window's count must be at least as unlikely under the
+ * expected rate as a minZ-σ normal excursion, by the exact binomial tail (binomial.ts). A fixed
+ * 5-point floor is noise on a hundred attempts of a 1.5 % touchpoint (seven failures happen in one
+ * window of about 1 200) and overwhelming evidence on a thousand.
  */
 import type { AnomalyAlertRule, PipelineDefinition } from '../../config/pipeline-definition.js';
 import type { Detector } from '../detectors/detector.js';
 import { EnsembleDetector } from '../detectors/ensemble.js';
 import { DEFAULT_DETECTOR, createDetector, isDetectorName } from '../detectors/registry.js';
+import { binomialLowerTail, binomialUpperTail, normalUpperTail } from './binomial.js';
 import {
   WindowEndGuard,
   newFinalValues,
@@ -67,7 +68,12 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
               deviation < rule.minRelativeDeviation * Math.abs(result.expected!)) ||
             (rule.minZ !== undefined &&
               v.denominator !== undefined &&
-              deviation < rule.minZ * binomialStandardError(result.expected!, v.denominator)));
+              !isSignificantCount(
+                v.numerator ?? Math.round(v.value * v.denominator),
+                v.denominator,
+                result.expected!,
+                rule.minZ,
+              )));
         const verdict = smallDeviation
           ? 'ok'
           : result.isAnomaly
@@ -106,12 +112,13 @@ export function anomalyRule(pipeline: PipelineDefinition, rule: AnomalyAlertRule
 }
 
 /**
- * Standard error of a rate measured over n trials when the true rate is p: √(p(1−p)/n). p is held
- * half a trial away from 0 and 1, so an expected rate of exactly 0 (a touchpoint that never failed
- * yet) still gives a finite floor: one failure in n is then about 1.4σ, not infinitely many.
+ * Whether `count` successes in `n` are at least as unlikely under the expected rate as a `minZ`-σ
+ * normal excursion, by the exact binomial tail on the side the count lies (the expected rate is held
+ * half a trial away from 0 and 1: a touchpoint that never failed yet still has a finite floor).
  */
-export function binomialStandardError(p: number, n: number): number {
-  if (!(n > 0)) return Infinity;
-  const q = Math.min(1 - 0.5 / n, Math.max(0.5 / n, p));
-  return Math.sqrt((q * (1 - q)) / n);
+export function isSignificantCount(count: number, n: number, expected: number, minZ: number): boolean {
+  if (!(n > 0)) return false;
+  const p = Math.min(1 - 0.5 / n, Math.max(0.5 / n, expected));
+  const tail = count >= n * p ? binomialUpperTail(count, n, p) : binomialLowerTail(count, n, p);
+  return tail <= normalUpperTail(minZ);
 }
