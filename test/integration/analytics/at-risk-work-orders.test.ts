@@ -5,26 +5,20 @@
  * same id again, the table still holds it once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
 import type { WorkOrder } from '../../../src/analytics/at-risk/work-order.js';
 import { DEFAULT_CONFIG } from '../../../src/config/app-config.js';
-import { loadPipelineFile } from '../../../src/config/pipeline-loader.js';
 import type { CxEvent } from '../../../src/events/types.js';
-import { subscribe } from '../../../src/observability/instrumentation.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import { createClickHouseSink } from '../../../src/sinks/clickhouse/clickhouse-sink.js';
 import { createPseudonymiser } from '../../../src/sinks/clickhouse/pseudonymiser.js';
-import { createMemoryDeadLetterSink } from '../../../src/sinks/kafka/dead-letter-sink.js';
 import { createKafkaPublisher } from '../../../src/sinks/kafka/kafka-publisher.js';
 import { createKafkaWorkOrderPublisher } from '../../../src/sinks/kafka/work-order-publisher.js';
-import { createKafkaSource } from '../../../src/sources/kafka/kafka-source.js';
 import { partitionKey } from '../../../src/sources/simulator/event-publisher.js';
 import { loadScenarioFile } from '../../../src/sources/simulator/scenario.js';
 import { createScenarioSimulator } from '../../../src/sources/simulator/scripted-simulator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/clickhouse.js';
 import { createTestKafka, createTestTopic } from '../helpers/kafka.js';
+import { runAppOverTopic } from '../helpers/app-over-topic.js';
 import { uniqueName } from '../helpers/names.js';
-import { clickhouseUrl, kafkaBrokers } from '../helpers/services.js';
+import { kafkaBrokers } from '../helpers/services.js';
 
 const SECRET = 'at-risk-integration-secret';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -35,55 +29,21 @@ afterEach(async () => {
 async function runOnce(eventsTopic: string, workOrderTopic: string, db: TestDatabase, expected: number) {
   const config = structuredClone(DEFAULT_CONFIG);
   config.clickhouse.pseudonymSecret = SECRET;
-  const history = createClickHouseSink({
-    url: clickhouseUrl(),
-    database: db.database,
-    secret: SECRET,
-    batch: { maxRows: 5000, maxAgeMs: 200 },
-    onWarning: () => {},
-  });
-  await history.migrate();
-  const publisher = await createKafkaPublisher({ brokers: kafkaBrokers(), clientId: 'work-orders' });
-  const metrics = createMetrics({ defaultMetrics: false });
-  const source = createKafkaSource({
-    brokers: kafkaBrokers(),
-    clientId: 'app',
-    groupId: uniqueName('group'),
-    topics: [eventsTopic],
-    maxInFlightBatches: 4,
-    fromBeginning: true,
-  });
-  const app = await buildApp({
+  return runAppOverTopic<WorkOrder>({
     config,
-    pipelines: [loadPipelineFile('pipelines/at-risk.yaml')],
-    source,
-    sourceName: 'kafka',
-    deadLetters: createMemoryDeadLetterSink(),
-    metrics,
-    history,
-    workOrderSinks: [
-      createKafkaWorkOrderPublisher(publisher, { topic: workOrderTopic, closePublisher: true }),
-    ],
+    secret: SECRET,
+    pipelineFile: 'pipelines/at-risk.yaml',
+    eventsTopic,
+    db,
+    expected,
+    publisherClientId: 'work-orders',
+    sinks: (publisher) => ({
+      workOrderSinks: [
+        createKafkaWorkOrderPublisher(publisher, { topic: workOrderTopic, closePublisher: true }),
+      ],
+    }),
+    output: (app) => app.workOrders$,
   });
-  const raised: WorkOrder[] = [];
-  const collect = app.workOrders$.subscribe((orders) => raised.push(...orders));
-  let decoded = 0;
-  const unsubscribe = subscribe('events.decoded', ({ byType }) => {
-    for (const n of Object.values(byType)) decoded += n;
-  });
-  await app.start();
-  for (let i = 0; i < 600 && (decoded < expected || source.inFlight() > 0); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  unsubscribe();
-  expect(decoded).toBe(expected);
-  // Publishing and storing run behind the stream; give them a moment before closing.
-  await new Promise((r) => setTimeout(r, 500));
-  collect.unsubscribe();
-  await app.stop();
-  await history.close();
-  metrics.close();
-  return raised;
 }
 
 async function readTopic(topic: string, atLeast: number): Promise<Array<{ key: string; order: WorkOrder }>> {

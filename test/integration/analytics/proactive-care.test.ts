@@ -6,26 +6,20 @@
  * the same input (a replay): the topic gets the same id again, the table still holds it once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
 import type { ProactiveNotification } from '../../../src/analytics/proactive/proactive-notification.js';
 import { DEFAULT_CONFIG } from '../../../src/config/app-config.js';
-import { loadPipelineFile } from '../../../src/config/pipeline-loader.js';
 import type { AccountUsageEvent, CxEvent } from '../../../src/events/types.js';
-import { subscribe } from '../../../src/observability/instrumentation.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import { createClickHouseSink } from '../../../src/sinks/clickhouse/clickhouse-sink.js';
 import { createPseudonymiser } from '../../../src/sinks/clickhouse/pseudonymiser.js';
-import { createMemoryDeadLetterSink } from '../../../src/sinks/kafka/dead-letter-sink.js';
 import { createKafkaPublisher } from '../../../src/sinks/kafka/kafka-publisher.js';
 import { createKafkaNotificationPublisher } from '../../../src/sinks/kafka/notification-publisher.js';
-import { createKafkaSource } from '../../../src/sources/kafka/kafka-source.js';
 import { partitionKey } from '../../../src/sources/simulator/event-publisher.js';
 import { loadScenarioFile } from '../../../src/sources/simulator/scenario.js';
 import { createScenarioSimulator } from '../../../src/sources/simulator/scripted-simulator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/clickhouse.js';
 import { createTestKafka, createTestTopic } from '../helpers/kafka.js';
+import { runAppOverTopic } from '../helpers/app-over-topic.js';
 import { uniqueName } from '../helpers/names.js';
-import { clickhouseUrl, kafkaBrokers } from '../helpers/services.js';
+import { kafkaBrokers } from '../helpers/services.js';
 
 const SECRET = 'proactive-care-integration-secret';
 const DAY = 86_400_000;
@@ -39,55 +33,21 @@ async function runOnce(eventsTopic: string, notificationTopic: string, db: TestD
   config.clickhouse.pseudonymSecret = SECRET;
   // Sixteen days of history: older than the decoder's default bound of a week.
   config.events.maxPastMs = 20 * DAY;
-  const history = createClickHouseSink({
-    url: clickhouseUrl(),
-    database: db.database,
-    secret: SECRET,
-    batch: { maxRows: 5000, maxAgeMs: 200 },
-    onWarning: () => {},
-  });
-  await history.migrate();
-  const publisher = await createKafkaPublisher({ brokers: kafkaBrokers(), clientId: 'notifications' });
-  const metrics = createMetrics({ defaultMetrics: false });
-  const source = createKafkaSource({
-    brokers: kafkaBrokers(),
-    clientId: 'app',
-    groupId: uniqueName('group'),
-    topics: [eventsTopic],
-    maxInFlightBatches: 4,
-    fromBeginning: true,
-  });
-  const app = await buildApp({
+  return runAppOverTopic<ProactiveNotification>({
     config,
-    pipelines: [loadPipelineFile('pipelines/proactive-care.yaml')],
-    source,
-    sourceName: 'kafka',
-    deadLetters: createMemoryDeadLetterSink(),
-    metrics,
-    history,
-    proactiveNotificationSinks: [
-      createKafkaNotificationPublisher(publisher, { topic: notificationTopic, closePublisher: true }),
-    ],
+    secret: SECRET,
+    pipelineFile: 'pipelines/proactive-care.yaml',
+    eventsTopic,
+    db,
+    expected,
+    publisherClientId: 'notifications',
+    sinks: (publisher) => ({
+      proactiveNotificationSinks: [
+        createKafkaNotificationPublisher(publisher, { topic: notificationTopic, closePublisher: true }),
+      ],
+    }),
+    output: (app) => app.proactiveNotifications$,
   });
-  const raised: ProactiveNotification[] = [];
-  const collect = app.proactiveNotifications$.subscribe((batch) => raised.push(...batch));
-  let decoded = 0;
-  const unsubscribe = subscribe('events.decoded', ({ byType }) => {
-    for (const n of Object.values(byType)) decoded += n;
-  });
-  await app.start();
-  for (let i = 0; i < 600 && (decoded < expected || source.inFlight() > 0); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  unsubscribe();
-  expect(decoded).toBe(expected);
-  // Publishing and storing run behind the stream; give them a moment before closing.
-  await new Promise((r) => setTimeout(r, 500));
-  collect.unsubscribe();
-  await app.stop();
-  await history.close();
-  metrics.close();
-  return raised;
 }
 
 async function readTopic(topic: string, atLeast: number) {

@@ -1,11 +1,14 @@
 /** Shared fixtures of the server tests: a pipeline with targets, values, and a listening live server. */
 import Fastify, { type FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
 import { Subject } from 'rxjs';
 import { DEFAULT_CONFIG, type AppConfig } from '../../../src/config/app-config.js';
 import { parsePipelineYaml } from '../../../src/config/pipeline-loader.js';
+import type { PipelineDefinition } from '../../../src/config/pipeline-definition.js';
 import { InMemoryAlertStore, type Alert } from '../../../src/server/alert-store.js';
-import { registerLiveServer } from '../../../src/server/live-server.js';
+import { registerLiveServer, type LiveServerOptions } from '../../../src/server/live-server.js';
 import type { WebSocketHub } from '../../../src/server/ws/hub.js';
+import type { ServerMessage } from '../../../src/server/ws/protocol.js';
 import { WorkOrderFeed } from '../../../src/server/work-order-feed.js';
 import type { WorkOrder } from '../../../src/analytics/at-risk/work-order.js';
 import { LatestValues } from '../../../src/sinks/memory/latest-values.js';
@@ -129,4 +132,51 @@ export async function liveServer(
     await server.ready();
   }
   return { server, latest, values$, alerts, workOrders, hub, wsUrl };
+}
+
+/** The feeds a live server can carry besides values and alerts. */
+export type LiveFeeds = Partial<
+  Pick<LiveServerOptions, 'workOrders' | 'insights' | 'proactiveNotifications' | 'tagRankings'>
+>;
+
+/** A listening live server with no values, no alerts and only the given feeds. */
+export async function feedServer(
+  feeds: LiveFeeds,
+  options: { tokens?: string[]; highWaterBytes?: number; pipelines?: readonly PipelineDefinition[] } = {},
+): Promise<{ server: FastifyInstance; hub: WebSocketHub; wsUrl: string }> {
+  const config = structuredClone(DEFAULT_CONFIG);
+  config.auth.tokens = options.tokens ?? [];
+  if (options.highWaterBytes !== undefined) config.websocket.highWaterBytes = options.highWaterBytes;
+  const server = Fastify({ logger: false });
+  const hub = await registerLiveServer(server, {
+    config,
+    pipelines: options.pipelines ?? [],
+    latest: new LatestValues(),
+    values$: new Subject<IndicatorValue[]>(),
+    alerts: new InMemoryAlertStore(),
+    ...feeds,
+  });
+  const address = await server.listen({ host: '127.0.0.1', port: 0 });
+  return { server, hub, wsUrl: address.replace('http://', 'ws://') + '/ws' };
+}
+
+/**
+ * A ws client that records every message and waits (2 s at most) for one of a type, from message
+ * `after` on. The socket goes into `sockets`, for the test file to terminate after each test.
+ */
+export async function recordingClient(url: string, sockets: WebSocket[]) {
+  const ws = new WebSocket(url);
+  sockets.push(ws);
+  const messages: ServerMessage[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const next = async <T extends ServerMessage['type']>(type: T, after = 0) => {
+    for (let i = 0; i < 200; i++) {
+      const found = messages.slice(after).find((m) => m.type === type);
+      if (found) return found as Extract<ServerMessage, { type: T }>;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no ${type} message`);
+  };
+  return { ws, messages, next };
 }

@@ -4,17 +4,11 @@
  * `insight` messages to every client whatever its subscription).
  */
 import Fastify from 'fastify';
-import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { feedServer, recordingClient } from './fixtures.js';
 import type { Insight } from '../../../src/analytics/insights/insight.js';
-import { DEFAULT_CONFIG } from '../../../src/config/app-config.js';
-import { InMemoryAlertStore } from '../../../src/server/alert-store.js';
 import { InsightFeed } from '../../../src/server/insight-feed.js';
-import { registerLiveServer } from '../../../src/server/live-server.js';
-import type { ServerMessage } from '../../../src/server/ws/protocol.js';
-import { LatestValues } from '../../../src/sinks/memory/latest-values.js';
-import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 import { diversion, driverReport, MINUTE, T0 } from '../analytics/insights/fixtures.js';
 
 describe('InsightFeed', () => {
@@ -54,38 +48,13 @@ afterEach(async () => {
 });
 
 async function live(tokens: string[] = []) {
-  const config = structuredClone(DEFAULT_CONFIG);
-  config.auth.tokens = tokens;
-  server = Fastify({ logger: false });
   const feed = new InsightFeed();
-  await registerLiveServer(server, {
-    config,
-    pipelines: [],
-    latest: new LatestValues(),
-    values$: new Subject<IndicatorValue[]>(),
-    alerts: new InMemoryAlertStore(),
-    insights: feed,
-  });
-  const address = await server.listen({ host: '127.0.0.1', port: 0 });
-  return { feed, wsUrl: address.replace('http://', 'ws://') + '/ws' };
+  const started = await feedServer({ insights: feed }, { tokens });
+  server = started.server;
+  return { feed, wsUrl: started.wsUrl };
 }
 
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  sockets.push(ws);
-  const messages: ServerMessage[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const next = async <T extends ServerMessage['type']>(type: T) => {
-    for (let i = 0; i < 200; i++) {
-      const found = messages.find((m) => m.type === type);
-      if (found) return found as Extract<ServerMessage, { type: T }>;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`no ${type} message`);
-  };
-  return { next };
-}
+const connect = (url: string) => recordingClient(url, sockets);
 
 describe('GET /api/insights', () => {
   it('lists the recent insights with their typed details, filtered by kind and state', async () => {

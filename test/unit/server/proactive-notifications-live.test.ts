@@ -5,19 +5,13 @@
  * for a slow one).
  */
 import Fastify from 'fastify';
-import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { feedServer, recordingClient } from './fixtures.js';
 import type { ProactiveNotification } from '../../../src/analytics/proactive/proactive-notification.js';
-import { DEFAULT_CONFIG } from '../../../src/config/app-config.js';
-import { InMemoryAlertStore } from '../../../src/server/alert-store.js';
-import { registerLiveServer } from '../../../src/server/live-server.js';
 import { ProactiveNotificationFeed } from '../../../src/server/proactive-notification-feed.js';
 import { ClientSession } from '../../../src/server/ws/client-session.js';
-import type { ServerMessage } from '../../../src/server/ws/protocol.js';
 import { compileSubscription } from '../../../src/server/ws/subscription-matcher.js';
-import { LatestValues } from '../../../src/sinks/memory/latest-values.js';
-import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 import { notification } from '../analytics/proactive/fixtures.js';
 
 describe('ProactiveNotificationFeed', () => {
@@ -45,38 +39,13 @@ afterEach(async () => {
 });
 
 async function live(tokens: string[] = []) {
-  const config = structuredClone(DEFAULT_CONFIG);
-  config.auth.tokens = tokens;
-  server = Fastify({ logger: false });
   const feed = new ProactiveNotificationFeed();
-  await registerLiveServer(server, {
-    config,
-    pipelines: [],
-    latest: new LatestValues(),
-    values$: new Subject<IndicatorValue[]>(),
-    alerts: new InMemoryAlertStore(),
-    proactiveNotifications: feed,
-  });
-  const address = await server.listen({ host: '127.0.0.1', port: 0 });
-  return { feed, wsUrl: address.replace('http://', 'ws://') + '/ws' };
+  const started = await feedServer({ proactiveNotifications: feed }, { tokens });
+  server = started.server;
+  return { feed, wsUrl: started.wsUrl };
 }
 
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  sockets.push(ws);
-  const messages: ServerMessage[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const next = async <T extends ServerMessage['type']>(type: T) => {
-    for (let i = 0; i < 200; i++) {
-      const found = messages.find((m) => m.type === type);
-      if (found) return found as Extract<ServerMessage, { type: T }>;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`no ${type} message`);
-  };
-  return { next };
-}
+const connect = (url: string) => recordingClient(url, sockets);
 
 describe('GET /api/proactive-notifications', () => {
   it('lists the recent notifications, newest first, only their listed fields', async () => {

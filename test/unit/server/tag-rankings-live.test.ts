@@ -4,19 +4,13 @@
  * client, one pending ranking per series for a slow one).
  */
 import Fastify from 'fastify';
-import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { feedServer, recordingClient } from './fixtures.js';
 import type { TagRanking } from '../../../src/analytics/tags/tag-ranking.js';
-import { DEFAULT_CONFIG } from '../../../src/config/app-config.js';
 import { loadPipelineFile } from '../../../src/config/pipeline-loader.js';
-import { InMemoryAlertStore } from '../../../src/server/alert-store.js';
-import { registerLiveServer } from '../../../src/server/live-server.js';
 import { TagRankingFeed } from '../../../src/server/tag-ranking-feed.js';
 import type { WebSocketHub } from '../../../src/server/ws/hub.js';
-import type { ServerMessage } from '../../../src/server/ws/protocol.js';
-import { LatestValues } from '../../../src/sinks/memory/latest-values.js';
-import type { IndicatorValue } from '../../../src/windows/indicator-value.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const MINUTE = 60_000;
@@ -95,42 +89,16 @@ afterEach(async () => {
 });
 
 async function live(options: { tokens?: string[]; highWaterBytes?: number } = {}): Promise<Fixture> {
-  const config = structuredClone(DEFAULT_CONFIG);
-  config.auth.tokens = options.tokens ?? [];
-  if (options.highWaterBytes !== undefined) config.websocket.highWaterBytes = options.highWaterBytes;
-  const server = Fastify({ logger: false });
   const feed = new TagRankingFeed();
-  const latest = new LatestValues();
-  const hub = await registerLiveServer(server, {
-    config,
-    pipelines: [loadPipelineFile('pipelines/tag-rankings.yaml')],
-    latest,
-    values$: new Subject<IndicatorValue[]>(),
-    alerts: new InMemoryAlertStore(),
-    tagRankings: feed,
-  });
-  const address = await server.listen({ host: '127.0.0.1', port: 0 });
-  fixture = { server, feed, hub, wsUrl: address.replace('http://', 'ws://') + '/ws' };
+  const started = await feedServer(
+    { tagRankings: feed },
+    { ...options, pipelines: [loadPipelineFile('pipelines/tag-rankings.yaml')] },
+  );
+  fixture = { ...started, feed };
   return fixture;
 }
 
-/** A ws client that records messages and waits for one of a type. */
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  sockets.push(ws);
-  const messages: ServerMessage[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const next = async <T extends ServerMessage['type']>(type: T, after = 0) => {
-    for (let i = 0; i < 200; i++) {
-      const found = messages.slice(after).find((m) => m.type === type);
-      if (found) return found as Extract<ServerMessage, { type: T }>;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`no ${type} message`);
-  };
-  return { ws, messages, next };
-}
+const connect = (url: string) => recordingClient(url, sockets);
 
 describe('GET /api/tag-rankings', () => {
   it('lists the current rankings, filtered, and the finals on kind=final', async () => {
