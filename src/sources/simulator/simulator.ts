@@ -652,7 +652,7 @@ class SimulatorImpl implements Simulator {
       // Drawn at random after each contact and taken at once, breaks put three of a nine-agent night
       // team away together, or two of three with 17 callers waiting (baseline, seed 7). Real centres
       // stagger breaks and hold them while callers wait: the break stays due for a later wrap-up.
-      agent.breakDue = !mayStartBreak(agent.team, BREAK_TIME_SHARE, this.callersWaiting(agent.team));
+      agent.breakDue = !mayStartBreak(agent.team, BREAK_TIME_SHARE, this.waitingFor(agent.team) > 0);
       if (agent.breakDue) {
         this.becomeAvailable(agent, t);
         return;
@@ -672,11 +672,7 @@ class SimulatorImpl implements Simulator {
     this.agenda.schedule(agent);
   }
 
-  private callersWaiting(team: TeamRt): boolean {
-    for (const q of team.queues) if (q.waiting > 0) return true;
-    return false;
-  }
-
+  /** Callers waiting in the team's queues. */
   private waitingFor(team: TeamRt): number {
     let n = 0;
     for (const q of team.queues) n += q.waiting;
