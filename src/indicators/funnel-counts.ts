@@ -4,8 +4,8 @@
  * per stage (FunnelTracker decides which event is its first of each). By event time of that event.
  *
  * - funnel_reached: journeys whose first event at the stage falls in the window.
- * - funnel_passed: journeys whose first `success` at the stage falls in the window; at the last stage,
- *   the journeys completed.
+ * - funnel_passed: journeys whose first `success` at the stage falls in the window (unless already
+ *   lost there); at the last stage, the journeys completed.
  * - funnel_lost: journeys that gave up at the stage after it failed for them (an `abandoned` after a
  *   `failure` there, the stage never passed).
  *

@@ -5,9 +5,12 @@
  * marks each touchpoint.event with what it is the first of:
  *
  * - REACHED: the journey's first event at this stageIndex (any outcome);
- * - PASSED: its first `success` at this stageIndex;
+ * - PASSED: its first `success` at this stageIndex, unless it was already lost there;
  * - LOST: its first `abandoned` at this stageIndex after a `failure` there, while the stage was
  *   never passed: the customer gave up because the touchpoint failed.
+ * A journey is passed or lost at a stage, never both: a stage's outcomes split those who reached it
+ * (a `success` after the journey was counted lost, seen when events of one second arrive out of
+ * order, does not count it twice).
  *
  * Why the accumulators own it rather than a tracker run before the windows (JourneyTracker): the
  * facts are decided when the engine adds an event, so they follow the indicator's own filter and need
@@ -118,7 +121,7 @@ export class FunnelTracker {
       mark |= FUNNEL_REACHED;
     }
     if (event.outcome === 'success') {
-      if ((facts.passed & bit) === 0) {
+      if (((facts.passed | facts.lost) & bit) === 0) {
         facts.passed |= bit;
         mark |= FUNNEL_PASSED;
       }

@@ -95,7 +95,7 @@ function bruteMarks(events: readonly TouchpointEvent[], maxJourneyMs: number): M
     );
     return {
       funnel_reached: here.length === 0,
-      funnel_passed: e.outcome === 'success' && !passedBefore,
+      funnel_passed: e.outcome === 'success' && !passedBefore && !lostBefore,
       funnel_lost:
         e.outcome === 'abandoned' &&
         here.some((p) => p.outcome === 'failure') &&

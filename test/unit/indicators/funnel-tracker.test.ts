@@ -44,6 +44,16 @@ describe('FunnelTracker', () => {
     ).toEqual(['RP', '', 'R', '', 'L', '', 'R', 'R', 'P', '', 'RP']);
   });
 
+  it('counts a journey passed or lost at a stage, never both (bug: a success after the loss counted too)', () => {
+    // fast-check's counterexample (seed 1398755276): one second's events, the success last.
+    const t = new FunnelTracker();
+    expect(marks(t, [at('j5', 2, 'failure'), at('j5', 2, 'abandoned'), at('j5', 2, 'success')])).toEqual([
+      'R',
+      'L',
+      '',
+    ]);
+  });
+
   it('decides once per event object, however often it is asked', () => {
     const t = new FunnelTracker();
     const e = at('a', 0, 'success');
